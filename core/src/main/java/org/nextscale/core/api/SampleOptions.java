@@ -1,0 +1,21 @@
+package org.nextscale.core.api;
+
+/**
+ * How to sample: class (-1 = unconditional), number of images, classifier-free guidance, top-k (0 = off),
+ * top-p (0 or 1 = off), seed, and Gumbel smoothing of the token embeddings (the reference's more_smooth).
+ */
+public record SampleOptions(int classId, int count, double cfg, int topK, double topP, long seed, boolean smooth) {
+    public static final int UNCONDITIONAL = -1;
+
+    public static SampleOptions defaults() {
+        return new SampleOptions(0, 8, 3.0, 0, 0.95, 0, false);
+    }
+
+    public SampleOptions withClass(int c) { return new SampleOptions(c, count, cfg, topK, topP, seed, smooth); }
+    public SampleOptions withCount(int n) { return new SampleOptions(classId, n, cfg, topK, topP, seed, smooth); }
+    public SampleOptions withCfg(double v) { return new SampleOptions(classId, count, v, topK, topP, seed, smooth); }
+    public SampleOptions withTopK(int v) { return new SampleOptions(classId, count, cfg, v, topP, seed, smooth); }
+    public SampleOptions withTopP(double v) { return new SampleOptions(classId, count, cfg, topK, v, seed, smooth); }
+    public SampleOptions withSeed(long v) { return new SampleOptions(classId, count, cfg, topK, topP, v, smooth); }
+    public SampleOptions withSmooth(boolean v) { return new SampleOptions(classId, count, cfg, topK, topP, seed, v); }
+}

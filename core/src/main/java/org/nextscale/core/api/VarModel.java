@@ -1,0 +1,44 @@
+package org.nextscale.core.api;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.nextscale.core.config.ModelConfig;
+
+/**
+ * The one object every front end uses: a loaded model file (tokenizer + transformer) on a device, and
+ * the operations users ask for. Images come in and go out as {@link Image} at any size; they are
+ * converted to the model's size and channels by {@link ImageAdapter} and returned at the input's size.
+ * Not thread-safe for concurrent calls on one instance; each call uses its own scoped NDManager.
+ */
+public interface VarModel extends AutoCloseable {
+
+    /** Loads a model file (.zip with model.json + weights.safetensors). */
+    static VarModel load(Path file, Device device) throws IOException {
+        throw new UnsupportedOperationException("VarModel.load: not implemented yet");
+    }
+
+    ModelConfig config();
+
+    /** A few lines describing the model: sizes, parameters, classes, scales. */
+    String summary();
+
+    /** Resolves a class given as number or name ("3", "Dress"); -1 / "uncond" means unconditional. */
+    int classIndex(String classNumberOrName);
+
+    /** Class-conditional sampling; images at the model's size. */
+    List<Image> generate(SampleOptions options, ProgressListener progress, CancelToken cancel);
+
+    /** The token maps of an image, one per scale. */
+    TokenPyramid tokenize(Image image);
+
+    /** Encode, quantize, decode: the tokenizer's reconstruction at the input's size. */
+    Image reconstruct(Image image);
+
+    /** Zero-shot edit; see {@link EditMode} and {@link EditMask}. Result at the input's size. */
+    Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress, CancelToken cancel);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,30 @@
+package org.nextscale.core.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.nextscale.core.api.CancelledException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** Shared CLI plumbing: turn any failure into one clear line on stderr and an exit code. */
+final class Cli {
+    private Cli() {}
+
+    static int handle(Exception e, CommandLine cl, ParseResult parsed) {
+        cl.getErr().println("nextscale " + cl.getCommandName() + ": " + message(e));
+        if (Boolean.getBoolean("nextscale.debug")) e.printStackTrace(cl.getErr());
+        return e instanceof CancelledException ? 130 : 1;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof UncheckedIOException u) e = u.getCause();
+        if (e instanceof CancelledException) return "cancelled";
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        if (e instanceof IOException && !(e instanceof java.nio.file.NoSuchFileException)) return m;
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file: " + m;
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) return m;
+        if (e instanceof OutOfMemoryError) return "out of memory: use a smaller --batch or give Java more memory (-Xmx)";
+        return m + " (" + e.getClass().getSimpleName() + "; rerun with -Dnextscale.debug=true for details)";
+    }
+}

@@ -1,0 +1,128 @@
+package org.nextscale.core.io;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The safetensors format: 8-byte little-endian header length, a JSON header mapping each name to
+ * {dtype, shape, data_offsets}, then the raw little-endian data. Pure Java; validated on read so a
+ * truncated or foreign file gives a clear {@link IOException} instead of a crash.
+ */
+public final class SafeTensors {
+    private SafeTensors() {}
+
+    public static Map<String, HostTensor> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        return read(Files.readAllBytes(file), file.toString());
+    }
+
+    public static Map<String, HostTensor> read(InputStream in, String what) throws IOException {
+        return read(in.readAllBytes(), what);
+    }
+
+    public static Map<String, HostTensor> read(byte[] bytes, String what) throws IOException {
+        if (bytes.length < 8) throw new IOException(what + ": not a safetensors file (only " + bytes.length + " bytes)");
+        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen <= 1 || headerLen > bytes.length - 8L)
+            throw new IOException(what + ": not a safetensors file or truncated (header length " + headerLen
+                    + ", file size " + bytes.length + ")");
+        JsonObject header;
+        try {
+            header = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IOException(what + ": not a safetensors file (header is not JSON)");
+        }
+        long base = 8 + headerLen;
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) continue;
+            try {
+                JsonObject t = e.getValue().getAsJsonObject();
+                String dtype = t.get("dtype").getAsString();
+                JsonArray sh = t.getAsJsonArray("shape");
+                long[] shape = new long[sh.size()];
+                for (int i = 0; i < shape.length; i++) shape[i] = sh.get(i).getAsLong();
+                JsonArray off = t.getAsJsonArray("data_offsets");
+                long begin = off.get(0).getAsLong(), end = off.get(1).getAsLong();
+                if (begin < 0 || end < begin || base + end > bytes.length)
+                    throw new IOException(what + ": truncated: tensor '" + e.getKey() + "' ends at byte " + (base + end)
+                            + " but the file has " + bytes.length + " bytes");
+                long need = HostTensor.numel(shape) * HostTensor.bytesPerElement(dtype);
+                if (need != end - begin)
+                    throw new IOException(what + ": tensor '" + e.getKey() + "' has " + (end - begin)
+                            + " bytes but its shape needs " + need);
+                byte[] data = new byte[(int) (end - begin)];
+                System.arraycopy(bytes, (int) (base + begin), data, 0, data.length);
+                out.put(e.getKey(), new HostTensor(dtype, shape, data));
+            } catch (IOException x) {
+                throw x;
+            } catch (RuntimeException x) {
+                throw new IOException(what + ": malformed entry '" + e.getKey() + "': " + x.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Reads only the metadata map of the header (empty when absent). */
+    public static Map<String, String> metadata(byte[] bytes) {
+        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonObject header = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).getAsJsonObject();
+        Map<String, String> m = new TreeMap<>();
+        if (header.has("__metadata__"))
+            for (Map.Entry<String, JsonElement> e : header.getAsJsonObject("__metadata__").entrySet())
+                m.put(e.getKey(), e.getValue().getAsString());
+        return m;
+    }
+
+    public static byte[] toBytes(Map<String, HostTensor> tensors, Map<String, String> metadata) {
+        JsonObject header = new JsonObject();
+        if (metadata != null && !metadata.isEmpty()) {
+            JsonObject md = new JsonObject();
+            metadata.forEach(md::addProperty);
+            header.add("__metadata__", md);
+        }
+        long offset = 0;
+        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+            HostTensor t = e.getValue();
+            JsonObject o = new JsonObject();
+            o.addProperty("dtype", t.dtype());
+            JsonArray sh = new JsonArray();
+            for (long s : t.shape()) sh.add(s);
+            o.add("shape", sh);
+            JsonArray off = new JsonArray();
+            off.add(offset);
+            off.add(offset + t.data().length);
+            o.add("data_offsets", off);
+            header.add(e.getKey(), o);
+            offset += t.data().length;
+        }
+        byte[] h = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+        int pad = (8 - h.length % 8) % 8; // align data to 8 bytes, padding with spaces as the spec allows
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) (8 + h.length + pad + offset));
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length + pad);
+        out.writeBytes(len.array());
+        out.writeBytes(h);
+        for (int i = 0; i < pad; i++) out.write(' ');
+        for (HostTensor t : tensors.values()) out.writeBytes(t.data());
+        return out.toByteArray();
+    }
+
+    public static void write(Map<String, HostTensor> tensors, Map<String, String> metadata, OutputStream out) throws IOException {
+        out.write(toBytes(tensors, metadata));
+    }
+}
