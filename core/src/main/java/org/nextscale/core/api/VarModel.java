@@ -19,6 +19,14 @@ public interface VarModel extends AutoCloseable {
         throw new UnsupportedOperationException("VarModel.load: not implemented yet");
     }
 
+    /**
+     * Loads the model shipped with nextscale (models/fashion-mnist.zip): looked up through the system
+     * property nextscale.model, the environment variable NEXTSCALE_MODEL, then nextscale.home/models.
+     */
+    static VarModel loadShipped(Device device) throws IOException {
+        throw new UnsupportedOperationException("VarModel.loadShipped: not implemented yet");
+    }
+
     ModelConfig config();
 
     /** A few lines describing the model: sizes, parameters, classes, scales. */
