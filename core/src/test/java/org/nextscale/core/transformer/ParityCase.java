@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +24,14 @@ final class ParityCase implements AutoCloseable {
     final String name;
     final ModelConfig config;
     final Map<String, HostTensor> cases;
+    final JsonObject raw;
     final NDManager manager;
     final Params params;
 
-    private ParityCase(String name, ModelConfig config, Map<String, HostTensor> cases, NDManager manager, Params params) {
+    private ParityCase(String name, ModelConfig config, JsonObject raw, Map<String, HostTensor> cases, NDManager manager, Params params) {
         this.name = name;
         this.config = config;
+        this.raw = raw;
         this.cases = cases;
         this.manager = manager;
         this.params = params;
@@ -35,16 +39,27 @@ final class ParityCase implements AutoCloseable {
 
     static ParityCase load(String name) throws IOException {
         Path dir = TestPaths.parity(name);
-        ModelConfig config = ConfigJson.parse(Files.readString(dir.resolve("config.json")));
+        String json = Files.readString(dir.resolve("config.json"));
+        ModelConfig config = ConfigJson.parse(json);
+        JsonObject raw = JsonParser.parseString(json).getAsJsonObject();
         Map<String, HostTensor> cases = SafeTensors.read(dir.resolve("cases.safetensors"));
         NDManager manager = NDManager.newBaseManager();
         Params params = Params.fromHost(SafeTensors.read(dir.resolve("weights.safetensors")), manager);
-        return new ParityCase(name, config, cases, manager, params);
+        return new ParityCase(name, config, raw, cases, manager, params);
     }
 
     VarTransformer transformer() {
         return new VarTransformer(config.var(), TokenLayout.nextScale(config.patchNums()), config.vqvae().vocabSize(),
                 config.vqvae().zChannels(), params);
+    }
+
+    /** The "sampling" section of config.json (cfg, top_k, labels, edit box). */
+    JsonObject sampling() {
+        return raw.getAsJsonObject("sampling");
+    }
+
+    int lastSide() {
+        return config.patchNums().get(config.numScales() - 1);
     }
 
     HostTensor host(String key) {
