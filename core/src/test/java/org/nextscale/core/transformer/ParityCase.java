@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.nextscale.core.TestPaths;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.HostTensor;
@@ -62,6 +64,20 @@ final class ParityCase implements AutoCloseable {
         return config.patchNums().get(config.numScales() - 1);
     }
 
+    VqVae vae() {
+        return new VqVae(config, params);
+    }
+
+    Sampler sampler() {
+        return new Sampler(transformer(), vae());
+    }
+
+    /** The reference run's sampling settings with the given seed, top-k and top-p. */
+    SampleOptions options(long seed, int topK, double topP) {
+        JsonObject s = sampling();
+        return new SampleOptions(0, 2, s.get("cfg").getAsDouble(), topK, topP, seed, s.get("more_smooth").getAsBoolean());
+    }
+
     HostTensor host(String key) {
         HostTensor t = cases.get(key);
         if (t == null) throw new IllegalStateException(name + ": no tensor " + key + " in cases.safetensors");
@@ -88,6 +104,10 @@ final class ParityCase implements AutoCloseable {
     }
 
     /** Asserts |actual - ref| <= 1e-4 * max(1, max|ref|) and returns the max abs error (printed). */
+    double assertClose(String key, HostTensor actual) {
+        return assertClose(key, actual.toFloats(), actual.shape());
+    }
+
     double assertClose(String key, NDArray actual) {
         return assertClose(key, actual.toFloatArray(), actual.getShape().getShape());
     }
