@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -62,6 +63,21 @@ final class ParityCase implements AutoCloseable {
 
     int lastSide() {
         return config.patchNums().get(config.numScales() - 1);
+    }
+
+    /**
+     * A raster-layout transformer built from this case's weights: pos_1LC cut to the last scale's N
+     * tokens, lvl_embed cut to one row (the other weights are shared with the next-scale model).
+     */
+    VarTransformer rasterTransformer() {
+        int n = lastSide() * lastSide();
+        Params raster = new Params(manager);
+        for (Map.Entry<String, NDArray> e : params.asMap().entrySet())
+            if (!e.getKey().equals("var.pos_1LC") && !e.getKey().equals("var.lvl_embed.weight")) raster.put(e.getKey(), e.getValue());
+        raster.put("var.pos_1LC", params.get("var.pos_1LC").get(new NDIndex(":, 0:{}", n)).duplicate());
+        raster.put("var.lvl_embed.weight", params.get("var.lvl_embed.weight").get(new NDIndex("0:1")).duplicate());
+        return new VarTransformer(config.var(), TokenLayout.raster(lastSide()), config.vqvae().vocabSize(),
+                config.vqvae().zChannels(), raster);
     }
 
     VqVae vae() {
