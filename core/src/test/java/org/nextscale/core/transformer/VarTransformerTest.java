@@ -87,6 +87,9 @@ class VarTransformerTest {
         try (ParityCase pc = ParityCase.load("tiny-a"); NDManager m = pc.manager.newSubManager()) {
             int side = pc.config.patchNums().get(pc.config.numScales() - 1), n = side * side;
             VarTransformer rasterVar = pc.rasterTransformer();
+            assertEquals(TokenLayout.raster(side).blockSizeList(),
+                    TokenLayout.of(pc.config.withVar(pc.config.var(), pc.config.classNames(), "raster")).blockSizeList());
+            assertEquals(pc.config.totalTokens(), TokenLayout.of(pc.config).length());
             NDArray labels = pc.array("labels", m);
             NDArray input = m.randomNormal(new Shape(2, n - 1, pc.config.vqvae().zChannels()));
             NDArray base = rasterVar.forward(labels, input);
