@@ -99,6 +99,27 @@ class ModelCommandsTest {
         assertTrue(((String) r[2]).startsWith("nextscale info: cases.safetensors: not a nextscale model"), (String) r[2]);
     }
 
+    @Test
+    void verifyRecomputesAParityFolderFromAnImportedModel(@TempDir Path dir) throws IOException {
+        Path b = TestPaths.parity("tiny-b");
+        Path model = dir.resolve("b.zip");
+        ModelFile.save(model, org.nextscale.core.config.ConfigJson.parse(Files.readString(b.resolve("config.json"))),
+                SafeTensors.read(b.resolve("weights.safetensors")), false);
+        Object[] r = run("verify", b.toString(), "--model", model.toString());
+        String out = (String) r[1];
+        assertEquals(0, r[0], out + r[2]);
+        String[] lines = out.strip().split("\n");
+        assertEquals("48 passed, 0 failed", lines[lines.length - 1]);
+        assertEquals(49, lines.length, "one line per tensor, then the summary");
+        assertTrue(lines[0].matches("PASS  ce_loss +max abs error \\S+ +\\(tolerance .*"), lines[0]);
+
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty);
+        r = run("verify", empty.toString());
+        assertEquals(1, r[0]);
+        assertEquals("nextscale verify: no such file: " + empty.resolve("config.json"), ((String) r[2]).strip());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
