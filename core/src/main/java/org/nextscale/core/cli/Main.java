@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ImportCommand.class,
                 InfoCommand.class,
                 VerifyCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
