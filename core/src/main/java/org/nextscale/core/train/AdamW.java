@@ -67,37 +67,39 @@ public final class AdamW {
         return step;
     }
 
-    /**
-     * Clips the gradients to a global norm of {@code clip} (0: no clipping), applies one update and zeroes
-     * the gradients. Returns the gradient norm before clipping. Call outside any GradientCollector.
-     */
-    public double update(double lr, double weightDecay, double clip) {
-        step++;
-        List<NDArray> grads = new ArrayList<>(weights.size());
+    /** Global L2 norm of all gradients (one engine-to-host transfer). */
+    public double gradientNorm() {
         try (NDManager scope = manager.newSubManager()) {
             NDList norms = new NDList();
             for (NDArray w : weights) {
-                NDArray g = w.getGradient();
-                grads.add(g);
-                NDArray n = g.norm();
-                n.attach(scope);
-                norms.add(n);
+                try (NDArray g = w.getGradient()) {
+                    NDArray n = g.norm();
+                    n.attach(scope);
+                    norms.add(n);
+                }
             }
-            double total = NDArrays.stack(norms).norm().getFloat();
-            float rescale = clip > 0 && total > clip ? (float) (clip / (total + 1e-6)) : 1f;
-            double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
-            float lrCorrected = (float) (lr * Math.sqrt(bc2) / bc1);
-            float epsCorrected = (float) (eps * Math.sqrt(bc2));
-            for (int i = 0; i < weights.size(); i++) {
-                float wd = decays.get(i) ? (float) weightDecay : 0f;
-                JniUtils.adamUpdate((PtNDArray) weights.get(i), (PtNDArray) grads.get(i), (PtNDArray) means.get(i),
+            return NDArrays.stack(norms).norm().getFloat();
+        }
+    }
+
+    /**
+     * One update with the current gradients, clipped to a global norm of {@code clip} (0: no clipping;
+     * {@code norm} from {@link #gradientNorm}), then zeroes the gradients. Call outside any GradientCollector.
+     */
+    public void update(double lr, double weightDecay, double clip, double norm) {
+        step++;
+        float rescale = clip > 0 && norm > clip ? (float) (clip / (norm + 1e-6)) : 1f;
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        float lrCorrected = (float) (lr * Math.sqrt(bc2) / bc1);
+        float epsCorrected = (float) (eps * Math.sqrt(bc2));
+        for (int i = 0; i < weights.size(); i++) {
+            float wd = decays.get(i) ? (float) weightDecay : 0f;
+            try (NDArray g = weights.get(i).getGradient()) {
+                JniUtils.adamUpdate((PtNDArray) weights.get(i), (PtNDArray) g, (PtNDArray) means.get(i),
                         (PtNDArray) variances.get(i), (float) lr, lrCorrected, wd, rescale, -1f, (float) beta1, (float) beta2,
                         epsCorrected, true);
-                JniUtils.zeroGrad((PtNDArray) weights.get(i));
             }
-            return total;
-        } finally {
-            for (NDArray g : grads) g.close();
+            JniUtils.zeroGrad((PtNDArray) weights.get(i));
         }
     }
 

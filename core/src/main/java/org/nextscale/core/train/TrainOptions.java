@@ -259,6 +259,9 @@ public final class TrainOptions {
                 throw new IllegalArgumentException("training option patch_nums must be increasing positive numbers, got " + text("patch_nums"));
         for (int m : ints("ch_mult")) if (m <= 0) throw new IllegalArgumentException("training option ch_mult must be positive numbers, got " + text("ch_mult"));
         if (ints("ch_mult").isEmpty()) throw new IllegalArgumentException("training option ch_mult is empty");
+        for (int m : ints("ch_mult"))
+            if (integer("ch") * m % 32 != 0)
+                throw new IllegalArgumentException("training option ch (" + integer("ch") + ") times every ch_mult must be a multiple of 32 (group norm uses 32 groups)");
         int down = 1 << (ints("ch_mult").size() - 1);
         int size = pn.get(pn.size() - 1) * down;
         if (!text("image_size").isEmpty() && integer("image_size") != size)
