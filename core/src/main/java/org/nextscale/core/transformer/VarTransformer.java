@@ -106,8 +106,7 @@ public final class VarTransformer {
 
     /**
      * Input of the first block: class embedding + pos_start + level/position of the first block.
-     * @param classEmb (B, C)
-     * @return (B, first_l, C)
+     * @return (B, first_l, C) for the B labels of {@code cond}
      */
     public NDArray firstBlock(Condition cond) {
         NDArray x = firstBlockTokens(cond.classEmb());
