@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 VerifyCommand.class,
                 BenchCommand.class,
+                TrainTokenizerCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

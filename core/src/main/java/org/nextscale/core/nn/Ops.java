@@ -1,6 +1,7 @@
 package org.nextscale.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -18,8 +19,29 @@ public final class Ops {
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
-    /** 2-D convolution with square kernel; x (B, Cin, H, W), w (Cout, Cin, k, k). */
+    /** Fewest output filters a k>1 convolution runs with on the CPU while a gradient is recorded (see conv2d). */
+    static final int MIN_CONV_OUT = 32;
+
+    /**
+     * 2-D convolution with square kernel; x (B, Cin, H, W), w (Cout, Cin, k, k). PyTorch 2.7.1's CPU
+     * (oneDNN) kernel returns a wrong, often NaN, input gradient for k>1 convolutions with few output
+     * channels and batch > 1 (measured here: 32->1, 32->3, 32->8 always wrong, 8->8 sometimes; 32 or more
+     * outputs exact), which breaks tokenizer training (conv_out has 1 or 3 outputs). So while a gradient
+     * is recorded such convolutions run with zero filters added up to 32 outputs, and the extra channels
+     * are dropped: same values, correct gradients. Inference and GPUs use the plain call.
+     */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int pad) {
+        long cout = w.getShape().get(0), k = w.getShape().get(2);
+        if (k > 1 && cout < MIN_CONV_OUT && !x.getDevice().isGpu() && (x.hasGradient() || w.hasGradient())) {
+            NDManager m = x.getManager();
+            long extra = MIN_CONV_OUT - cout;
+            // zeros first, so the padded arrays belong to x's manager rather than the weights'
+            NDArray wp = m.zeros(new Shape(extra, w.getShape().get(1), k, w.getShape().get(3)), w.getDataType()).concat(w, 0);
+            NDArray bp = b == null ? null : m.zeros(new Shape(extra), b.getDataType()).concat(b, 0);
+            NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, wp, bp, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
+                    .singletonOrThrow();                                                   // (B, 32, H', W')
+            return y.get(":, " + extra + ":");                                             // (B, Cout, H', W')
+        }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
                 .singletonOrThrow();
     }
