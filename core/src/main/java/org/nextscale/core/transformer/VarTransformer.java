@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
 import org.nextscale.core.config.VarConfig;
@@ -226,8 +225,7 @@ public final class VarTransformer {
 
     /** LayerNorm over C without affine (the engine's fused kernel with unit gain and zero shift). */
     private NDArray layerNorm(NDArray x) {
-        return LayerNorm.layerNorm(x, new Shape(cfg.embedDim()), constants.ones, constants.zeros, (float) cfg.normEps())
-                .singletonOrThrow();
+        return Ops.layerNorm(x, constants.ones, constants.zeros, (float) cfg.normEps());
     }
 
     /** AdaLN before the head (conditioned on the raw class embedding), then the vocabulary projection. */
