@@ -9,12 +9,15 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
 import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.transformer.RasterSampler;
@@ -48,8 +51,12 @@ public final class Bench {
         }
     }
 
-    /** One measured task: median seconds of a run, images per run and model FLOPs per run. */
-    public record Task(String name, double seconds, int images, double flops) {
+    /**
+     * One measured task: median seconds of a run, images per run, model FLOPs per run and the yardstick
+     * around it (mean of the matmul rate measured right before and right after, so that utilization
+     * compares with the machine's speed at that time: on a shared machine it drifts).
+     */
+    public record Task(String name, double seconds, int images, double flops, double yardstick) {
         public double imagesPerSecond() {
             return images / seconds;
         }
@@ -57,12 +64,16 @@ public final class Bench {
         public double gflops() {
             return flops / seconds / 1e9;
         }
+
+        public double mfu() {
+            return gflops() / yardstick;
+        }
     }
 
-    public record Result(int threads, double loadBefore, double loadAfter, double matmulGflops, Task varTrain, Task vqvaeTrain,
+    public record Result(int threads, String allocator, double loadBefore, double loadAfter, double matmulGflops, Task varTrain, Task vqvaeTrain,
                          Task tokenize, Task sample, double peakRssMb, double vqvaePeakRssMb, double varSample16, double rasterSample16) {
         public double mfu(Task t) {
-            return t == null ? Double.NaN : t.gflops() / matmulGflops;
+            return t == null ? Double.NaN : t.mfu();
         }
 
         public double rasterOverVar() {
@@ -70,61 +81,68 @@ public final class Bench {
         }
     }
 
-    public static Result run(Options o, Device device, Consumer<String> log) {
+    public static Result run(Options o, Device device, Consumer<String> log) throws IOException {
         double loadBefore = loadAverage();
         Engine.getInstance();                                                     // starts the engine (reads num_threads)
         if (o.threads() > 0 && JniUtils.getNumThreads() != o.threads()) JniUtils.setNumThreads(o.threads());
         int threads = JniUtils.getNumThreads();
-        log.accept(String.format("engine threads %d, load average %.2f, batch %d, %d warm-up + %d timed runs each", threads,
-                loadBefore, o.batch(), o.warmup(), o.reps()));
+        log.accept(String.format("engine threads %d, allocator %s, load average %.2f, batch %d, %d warm-up + %d timed runs each",
+                threads, allocator(), loadBefore, o.batch(), o.warmup(), o.reps()));
         try (NDManager root = NDManager.newBaseManager(device)) {
-            double matmul = yardstick(root, o);
-            log.accept(String.format("yardstick 1024^3 matmul: %.1f GFLOP/s", matmul));
+            List<Double> rates = new ArrayList<>();
+            double before = yardstick(root, o, rates, log);
 
             ModelConfig cfg = BenchModels.configB(BenchModels.SCALES_B, "var");
+            int b = o.batch();
+
+            // the real trainers on synthetic images; the VAR one first, on a random tokenizer, so that its peak
+            // memory is its own (the allocator keeps what an earlier phase freed)
+            Path dir = Files.createTempDirectory("nextscale-bench");
+            Task varTrain, vqvaeTrain;
+            double peak, vqPeak;
+            try {
+                ModelConfig tokCfg = new ModelConfig(cfg.formatVersion(), cfg.imageSize(), cfg.patchNums(), cfg.vqvae(), null,
+                        cfg.classNames(), "var");
+                ModelFile.save(dir.resolve("tokenizer.zip"), tokCfg, BenchModels.randomWeights(tokCfg, 1), false);
+                TrainerBench.Run vr = TrainerBench.var(dir, o, log);
+                double after = yardstick(root, o, rates, log);
+                varTrain = new Task("VAR training step", vr.steps().median(), b, Flops.varTrainStep(cfg, b), (before + after) / 2);
+                peak = vr.peakRssMb();
+                log.accept(line(varTrain) + String.format(", peak RSS %.0f MB, loss %.3f", peak, vr.lastLoss()));
+                before = after;
+                TrainerBench.Run tr = TrainerBench.tokenizer(dir, o, log);
+                after = yardstick(root, o, rates, log);
+                vqvaeTrain = new Task("VQ-VAE training step", tr.steps().median(), b, Flops.vqvaeTrainStep(cfg, b), (before + after) / 2);
+                vqPeak = tr.peakRssMb();
+                log.accept(line(vqvaeTrain) + String.format(", peak RSS %.0f MB, loss %.3f", vqPeak, tr.lastLoss()));
+                before = after;
+            } finally {
+                deleteTree(dir);
+            }
+
             Params params = Params.fromHost(BenchModels.randomWeights(cfg, 1), root);
             VqVae vae = new VqVae(cfg, params);
             VarTransformer var = new VarTransformer(cfg.var(), TokenLayout.of(cfg), cfg.vqvae().vocabSize(), cfg.vqvae().zChannels(), params);
-            int b = o.batch();
             SplittableRandom rng = new SplittableRandom(7);
             float[] images = new float[b * cfg.channels() * cfg.imageSize() * cfg.imageSize()];
             for (int i = 0; i < images.length; i++) images[i] = (float) (rng.nextDouble() * 2 - 1);
             Shape imgShape = new Shape(b, cfg.channels(), cfg.imageSize(), cfg.imageSize());
 
-            long[] tokens = new long[b * cfg.totalTokens()], labels = new long[b];
-            for (int i = 0; i < tokens.length; i++) tokens[i] = rng.nextInt(cfg.vqvae().vocabSize());
-            for (int i = 0; i < b; i++) labels[i] = rng.nextDouble() < 0.1 ? cfg.var().numClasses() : i % cfg.var().numClasses();
-
-            Task varTrain;
-            double peak;
-            try (PeakMemory mem = new PeakMemory()) {
-                Timing.Runs r = measure(root, o, "VAR training step", BenchSteps.varStep(var, vae, params, tokens, labels, b), log);
-                peak = mem.peakMb();
-                varTrain = new Task("VAR training step", r.median(), b, Flops.varTrainStep(cfg, b));
-            }
-            log.accept(line(varTrain, matmul) + String.format(", peak RSS %.0f MB", peak));
-
-            Task vqvaeTrain;
-            double vqPeak;
-            try (PeakMemory mem = new PeakMemory()) {
-                Timing.Runs r = measure(root, o, "VQ-VAE training step", BenchSteps.vqvaeStep(vae, params, images, imgShape), log);
-                vqPeak = mem.peakMb();
-                vqvaeTrain = new Task("VQ-VAE training step", r.median(), b, Flops.vqvaeTrainStep(cfg, b));
-            }
-            log.accept(line(vqvaeTrain, matmul) + String.format(", peak RSS %.0f MB", vqPeak));
-
             Timing.Runs tr = measure(root, o, "tokenize", m -> {
                 for (NDArray idx : vae.imgToIdx(m.create(images, imgShape))) idx.toLongArray();
             }, log);
-            Task tokenize = new Task("tokenize " + b + " images", tr.median(), b, Flops.tokenize(cfg, b));
-            log.accept(line(tokenize, matmul));
+            double after = yardstick(root, o, rates, log);
+            Task tokenize = new Task("tokenize " + b + " images", tr.median(), b, Flops.tokenize(cfg, b), (before + after) / 2);
+            log.accept(line(tokenize));
+            before = after;
 
             SampleOptions so = new SampleOptions(0, b, 1.5, 0, 0, 1, false);
             Sampler sampler = new Sampler(var, vae);
             Timing.Runs sr = measure(root, o, "sample", m -> sampler.sample(m.create(labels(b, 10)), so, null,
                     ProgressListener.NONE, CancelToken.none(), null).toFloatArray(), log);
-            Task sample = new Task("sample " + b + " images", sr.median(), b, Flops.sample(cfg, b));
-            log.accept(line(sample, matmul));
+            after = yardstick(root, o, rates, log);
+            Task sample = new Task("sample " + b + " images", sr.median(), b, Flops.sample(cfg, b), (before + after) / 2);
+            log.accept(line(sample));
 
             double varS = Double.NaN, rasterS = Double.NaN;
             if (o.compare()) {
@@ -132,7 +150,7 @@ public final class Bench {
                 varS = s[0];
                 rasterS = s[1];
             }
-            return new Result(threads, loadBefore, loadAverage(), matmul, varTrain, vqvaeTrain, tokenize, sample, peak, vqPeak, varS, rasterS);
+            return new Result(threads, allocator(), loadBefore, loadAverage(), new Timing.Runs(rates.stream().mapToDouble(d -> d).toArray()).median(), varTrain, vqvaeTrain, tokenize, sample, peak, vqPeak, varS, rasterS);
         }
     }
 
@@ -148,12 +166,15 @@ public final class Bench {
         return r;
     }
 
-    /** GFLOP/s of a 1024x1024 by 1024x1024 fp32 product. */
-    static double yardstick(NDManager root, Options o) {
+    /** GFLOP/s of a 1024x1024 by 1024x1024 fp32 product (median of 9 after 3 warm-up runs), also added to {@code rates}. */
+    static double yardstick(NDManager root, Options o, List<Double> rates, Consumer<String> log) {
         try (NDManager m = root.newSubManager()) {
             NDArray a = m.randomNormal(new Shape(1024, 1024)), bm = m.randomNormal(new Shape(1024, 1024));
-            Timing.Runs r = Timing.measure(m, 3, Math.max(7, 3 * o.reps()), s -> a.matMul(bm).toFloatArray());
-            return 2.0 * 1024 * 1024 * 1024 / r.median() / 1e9;
+            Timing.Runs r = Timing.measure(m, 3, 9, s -> a.matMul(bm).toFloatArray());
+            double rate = 2.0 * 1024 * 1024 * 1024 / r.median() / 1e9;
+            rates.add(rate);
+            log.accept(String.format("yardstick 1024^3 matmul: %.1f GFLOP/s (load average %.2f)", rate, loadAverage()));
+            return rate;
         }
     }
 
@@ -192,9 +213,29 @@ public final class Bench {
         return l;
     }
 
-    private static String line(Task t, double matmul) {
-        return String.format("%s: %.3f s, %.1f images/s, %.1f GFLOP, %.1f GFLOP/s, utilization %.2f", t.name(), t.seconds(),
-                t.imagesPerSecond(), t.flops() / 1e9, t.gflops(), t.gflops() / matmul);
+    private static String line(Task t) {
+        return String.format("%s: %.3f s, %.1f images/s, %.1f GFLOP, %.1f GFLOP/s, yardstick %.1f, utilization %.2f", t.name(),
+                t.seconds(), t.imagesPerSecond(), t.flops() / 1e9, t.gflops(), t.yardstick(), t.mfu());
+    }
+
+    /**
+     * Which native allocator serves the engine: "jemalloc" when it is loaded into this process (the launcher
+     * preloads it), else "system"; "+thp" when libtorch asks for 2 MB pages (THP_MEM_ALLOC_ENABLE=1).
+     */
+    static String allocator() {
+        String a = "system";
+        try {
+            if (Files.readString(Path.of("/proc/self/maps")).contains("jemalloc")) a = "jemalloc";
+        } catch (IOException | RuntimeException e) {
+            a = "unknown";
+        }
+        return "1".equals(System.getenv("THP_MEM_ALLOC_ENABLE")) ? a + "+thp" : a;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** The 1-minute load average (Linux), NaN elsewhere. */

@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     String device;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
         if (threads != null) {
             if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -66,6 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     static JsonObject toJson(Bench.Result r) {
         JsonObject j = new JsonObject();
         j.addProperty("threads", r.threads());
+        j.addProperty("allocator", r.allocator());
         j.addProperty("load_average_before", r.loadBefore());
         j.addProperty("load_average_after", r.loadAfter());
         j.addProperty("matmul_gflops", round(r.matmulGflops()));
@@ -86,6 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
         j.addProperty(key + "_images_per_s", round(t.imagesPerSecond()));
         j.addProperty(key + "_gflop", round(t.flops() / 1e9));
         j.addProperty(key + "_gflops", round(t.gflops()));
+        j.addProperty(key + "_yardstick_gflops", round(t.yardstick()));
         j.addProperty(key + "_mfu", round(r.mfu(t)));
     }
 
@@ -95,12 +97,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     static String table(Bench.Result r) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("%nthreads %d, load average %.2f before / %.2f after; yardstick %.1f GFLOP/s%n", r.threads(),
-                r.loadBefore(), r.loadAfter(), r.matmulGflops()));
-        s.append(String.format("%-28s %9s %9s %9s %9s %6s%n", "task", "seconds", "images/s", "GFLOP", "GFLOP/s", "MFU"));
+        s.append(String.format("%nthreads %d, allocator %s, load average %.2f before / %.2f after; yardstick (median) %.1f GFLOP/s%n", r.threads(),
+                r.allocator(), r.loadBefore(), r.loadAfter(), r.matmulGflops()));
+        s.append(String.format("%-28s %9s %9s %9s %9s %10s %6s%n", "task", "seconds", "images/s", "GFLOP", "GFLOP/s", "yardstick", "MFU"));
         for (Bench.Task t : new Bench.Task[] {r.varTrain(), r.vqvaeTrain(), r.tokenize(), r.sample()})
-            s.append(String.format("%-28s %9.3f %9.1f %9.1f %9.1f %6.2f%n", t.name(), t.seconds(), t.imagesPerSecond(), t.flops() / 1e9,
-                    t.gflops(), r.mfu(t)));
+            s.append(String.format("%-28s %9.3f %9.1f %9.1f %9.1f %10.1f %6.2f%n", t.name(), t.seconds(), t.imagesPerSecond(),
+                    t.flops() / 1e9, t.gflops(), t.yardstick(), r.mfu(t)));
         s.append(String.format("peak resident memory: VAR training step %.0f MB, VQ-VAE training step %.0f MB%n", r.peakRssMb(), r.vqvaePeakRssMb()));
         if (Double.isFinite(r.varSample16()))
             s.append(String.format("16 images at 16x16 tokens: VAR %.2f s, raster %.2f s, raster/VAR %.1fx%n", r.varSample16(),
