@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Peak resident memory of this process over a stretch of work (Linux): the kernel's high-water mark
  * VmHWM, reset at the start through /proc/self/clear_refs ("5"), and in case that reset is not allowed,
- * VmRSS sampled every millisecond by a watcher thread. Elsewhere both read as 0 and the peak is unknown.
+ * VmRSS sampled every millisecond by a watcher thread (only then: it costs a little CPU). Elsewhere both read as 0 and the peak is unknown.
  */
 public final class PeakMemory implements AutoCloseable {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -19,7 +19,7 @@ public final class PeakMemory implements AutoCloseable {
     public PeakMemory() {
         resetWorked = resetHighWaterMark();
         sampledKb = readKb("VmRSS:");
-        watcher = new Thread(() -> {
+        watcher = resetWorked ? null : new Thread(() -> {
             while (running) {
                 sampledKb = Math.max(sampledKb, readKb("VmRSS:"));
                 try {
@@ -29,8 +29,10 @@ public final class PeakMemory implements AutoCloseable {
                 }
             }
         }, "nextscale-rss-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        if (watcher != null) {
+            watcher.setDaemon(true);
+            watcher.start();
+        }
     }
 
     /** Peak resident set since construction, in MiB (0 when the system does not tell). */
@@ -68,7 +70,7 @@ public final class PeakMemory implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        watcher.interrupt();
+        if (watcher != null) watcher.interrupt();
     }
 
     private static boolean resetHighWaterMark() {

@@ -37,7 +37,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-compare", description = "skip VAR vs raster order at 16x16 tokens")
     boolean noCompare;
 
-    @Option(names = "--profile", description = "after each config-B task, profile one more run: engine calls and time per operator")
+    @Option(names = "--profile", description = "after each config-B task, profile one more run: engine calls and time per operator "
+            + "(the profiler slows the engine down for the rest of the process: take timings from a run without it)")
     boolean profile;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
