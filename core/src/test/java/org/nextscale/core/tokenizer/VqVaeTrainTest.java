@@ -41,6 +41,7 @@ class VqVaeTrainTest {
             for (String n : names) params.get(n).setRequiresGradient(true);
 
             NDArray img = SafeTensors.read(dir.resolve("cases.safetensors")).get("img").toNDArray(m);
+            int arraysBefore = m.getManagedArrays().size();
             try (NDManager step = m.newSubManager()) {
                 NDArray x = img.duplicate();
                 x.attach(step);
@@ -49,7 +50,12 @@ class VqVaeTrainTest {
                     NDArray loss = out.out().sub(x).square().mean().add(out.vqLoss());
                     gc.backward(loss);
                 }
+                NDArray x2 = img.duplicate();
+                x2.attach(step);
+                vae.quantizer().idxToVarInput(vae.imgToIdx(x2));
+                vae.idxToImg(vae.imgToIdx(x2));
             }
+            assertEquals(arraysBefore, m.getManagedArrays().size(), "every temporary belongs to the step's manager");
             for (String n : names) {
                 try (NDArray g = params.get(n).getGradient()) {
                     double norm = g.abs().sum().getFloat();
