@@ -1,15 +1,11 @@
 package org.nextscale.core.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.Devices;
-import org.nextscale.core.api.ProgressListener;
-import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.LabeledImages;
@@ -17,20 +13,26 @@ import org.nextscale.core.eval.Classifier;
 import org.nextscale.core.eval.EvalResult;
 import org.nextscale.core.eval.Evaluator;
 import org.nextscale.core.eval.KnnPrecisionRecall;
+import org.nextscale.core.model.ShippedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code nextscale eval}: tokenizer PSNR/SSIM, FD against its floor, class accuracy and k-NN precision/recall, offline. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a Fashion-MNIST model offline with fixed seeds: tokenizer PSNR/SSIM on the test set, "
                 + "Frechet distance of class-conditional samples to the test set in the classifier's feature space "
                 + "(floor = the same distance from real training images), class accuracy of the samples, k-NN precision/recall. "
-                + "Progress goes to stderr, the table (or with --json one JSON object) to stdout.")
+                + "--seed selects the real subsets and seeds sampling. Progress goes to stderr, the table (or with --json "
+                + "one JSON object) to stdout.")
 final class EvalCommand implements Callable<Integer> {
     static final String CLASSIFIER_FILE = "fmnist-classifier.safetensors";
 
-    @Option(names = "--model", required = true, description = "model file (.zip)")
-    Path model;
+    @Mixin ModelOptions model;
+
+    @Spec CommandSpec spec;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist (the installed data set) or a folder with its IDX files (default: ${DEFAULT-VALUE})")
     String data;
@@ -38,50 +40,37 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "10000", description = "samples, test images and training images, balanced over classes (default: ${DEFAULT-VALUE})")
     int n;
 
-    @Option(names = "--seed", defaultValue = "0", description = "selects the real subsets and seeds sampling (default: ${DEFAULT-VALUE})")
-    long seed;
-
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
     @Option(names = "--classifier", description = "classifier weights (default: " + CLASSIFIER_FILE + " beside the model, else models/ of the installation)")
     Path classifier;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--batch", defaultValue = "50", description = "images per sampling call; part of what makes runs comparable (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance of the samples (default: ${DEFAULT-VALUE})")
-    double cfg;
-
-    @Option(names = "--top-k", defaultValue = "0", description = "top-k sampling, 0 = off (default: ${DEFAULT-VALUE})")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "0.95", description = "top-p sampling, 0 or 1 = off (default: ${DEFAULT-VALUE})")
-    double topP;
-
     @Override
     public Integer call() throws Exception {
-        Evaluator.Settings settings = new Evaluator.Settings(n, seed, batch, KnnPrecisionRecall.DEFAULT_K);
-        Device dev = Devices.parse(device);
-        Path classifierFile = classifierFile(classifier, model);
-        if (!Files.isRegularFile(model)) throw new IOException("model file not found: " + model);
+        Evaluator.Settings settings = new Evaluator.Settings(n, model.seed, batch, KnnPrecisionRecall.DEFAULT_K);
+        Path modelFile = model.model != null ? model.model : ShippedModel.path();
+        if (!Files.isRegularFile(modelFile)) throw new IOException("model file not found: " + modelFile);
+        Path classifierFile = classifierFile(classifier, modelFile);
         Path dir = DataOption.dir(data);
-        System.err.println("loading Fashion-MNIST from " + dir);
         LabeledImages test = FashionMnist.load(dir, false, 0);
         LabeledImages train = FashionMnist.load(dir, true, 0);
-        SampleOptions sampling = SampleOptions.defaults().withCfg(cfg).withTopK(topK).withTopP(topP);
+        ConsoleProgress progress = new ConsoleProgress();
         EvalResult r;
-        try (NDManager manager = NDManager.newBaseManager(dev)) {
+        try (NDManager manager = NDManager.newBaseManager(Devices.parse(model.device));
+             VarModel m = VarModel.load(modelFile, Devices.parse(model.device))) {
             Classifier clf = Classifier.load(classifierFile, manager);
-            System.err.println("classifier " + classifierFile + ", model " + model);
-            try (VarModel m = VarModel.load(model, dev)) {
-                r = Evaluator.evaluate(m, sampling, settings, test, train, clf, stderrProgress(), CancelToken.none());
-            }
+            progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n + " samples, seed " + model.seed);
+            r = Evaluator.evaluate(m, model.sampling(0, 1), settings, test, train, clf, progress, progress.cancelToken());
+        } finally {
+            progress.finish();
         }
-        System.out.print(json ? r.toJson() + System.lineSeparator() : r.toTable());
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? r.toJson() + System.lineSeparator() : r.toTable());
+        out.flush();
         return 0;
     }
 
@@ -94,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
         Path dirOfModel = model.toAbsolutePath().getParent();
         Path beside = dirOfModel == null ? null : dirOfModel.resolve(CLASSIFIER_FILE);
         if (beside != null && Files.isRegularFile(beside)) return beside;
-        String home = System.getProperty("nextscale.home");
+        String home = System.getProperty("nextscale.home", System.getenv("NEXTSCALE_HOME"));
         if (home != null) {
             Path shipped = Path.of(home, "models", CLASSIFIER_FILE);
             if (Files.isRegularFile(shipped)) return shipped;
@@ -102,23 +91,5 @@ final class EvalCommand implements Callable<Integer> {
         throw new IOException("no classifier weights found (looked for " + CLASSIFIER_FILE + " beside the model and in the"
                 + " installation's models/ folder): pass --classifier PATH or train one with 'nextscale train-classifier --out "
                 + (beside != null ? beside : CLASSIFIER_FILE) + "'");
-    }
-
-    /** Stage changes and every tenth of a stage, on stderr. */
-    static ProgressListener stderrProgress() {
-        return new ProgressListener() {
-            String stage = "";
-            long lastTenth = -1;
-
-            @Override
-            public void progress(String s, long done, long total) {
-                long tenth = total > 0 ? done * 10 / total : 0;
-                if (!s.equals(stage) || tenth != lastTenth) {
-                    System.err.printf("%s: %d/%d%n", s, done, total);
-                    stage = s;
-                    lastTenth = tenth;
-                }
-            }
-        };
     }
 }
