@@ -17,24 +17,24 @@ import org.scijava.plugin.Parameter;
  */
 public abstract class EditCommand extends VarCommand {
 
-    @Parameter(label = "Image")
+    @Parameter(persist = false, label = "Image")
     protected ImagePlus image;
 
-    @Parameter(label = "Mask image", required = false,
+    @Parameter(persist = false, label = "Mask image", required = false,
             description = "Optional: its non-zero pixels are the area (instead of the image's selection)")
     protected ImagePlus mask;
 
-    @Parameter(label = "Model file", required = false, style = "open",
+    @Parameter(persist = false, label = "Model file", required = false, style = "open",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     protected File model;
 
-    @Parameter(label = "Class", description = "Class number or name; -1 = without a class")
+    @Parameter(persist = false, label = "Class", description = "Class number or name; -1 = without a class")
     protected String classId = "-1";
 
-    @Parameter(label = "Guidance strength (cfg)", min = "0", description = "Classifier-free guidance, 0 = off")
+    @Parameter(persist = false, label = "Guidance strength (cfg)", min = "0", description = "Classifier-free guidance, 0 = off")
     protected double cfg = SampleOptions.defaults().cfg();
 
-    @Parameter(label = "Random seed")
+    @Parameter(persist = false, label = "Random seed")
     protected long seed = SampleOptions.defaults().seed();
 
     @Parameter(type = ItemIO.OUTPUT, label = "Edited image")

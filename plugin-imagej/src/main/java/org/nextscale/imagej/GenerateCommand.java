@@ -20,30 +20,30 @@ import org.scijava.plugin.Plugin;
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Generate...", weight = 1)})
 public class GenerateCommand extends VarCommand {
 
-    @Parameter(label = "Model file", required = false, style = "open",
+    @Parameter(persist = false, label = "Model file", required = false, style = "open",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 
-    @Parameter(label = "Class", description = "Class number or name; -1 generates without a class")
+    @Parameter(persist = false, label = "Class", description = "Class number or name; -1 generates without a class")
     private String classId = Integer.toString(SampleOptions.defaults().classId());
 
-    @Parameter(label = "Number of images", min = "1")
+    @Parameter(persist = false, label = "Number of images", min = "1")
     private int count = 4;
 
-    @Parameter(label = "Guidance strength (cfg)", min = "0",
+    @Parameter(persist = false, label = "Guidance strength (cfg)", min = "0",
             description = "Classifier-free guidance: higher follows the class more closely, 0 = off")
     private double cfg = SampleOptions.defaults().cfg();
 
-    @Parameter(label = "Top-k", min = "0", description = "Sample only among the k most likely tokens; 0 = off")
+    @Parameter(persist = false, label = "Top-k", min = "0", description = "Sample only among the k most likely tokens; 0 = off")
     private int topK = SampleOptions.defaults().topK();
 
-    @Parameter(label = "Top-p", min = "0", max = "1", description = "Sample only among the most likely tokens covering this probability; 0 or 1 = off")
+    @Parameter(persist = false, label = "Top-p", min = "0", max = "1", description = "Sample only among the most likely tokens covering this probability; 0 or 1 = off")
     private double topP = SampleOptions.defaults().topP();
 
-    @Parameter(label = "Random seed", description = "The same seed gives the same images")
+    @Parameter(persist = false, label = "Random seed", description = "The same seed gives the same images")
     private long seed = SampleOptions.defaults().seed();
 
-    @Parameter(label = "Smooth", description = "Smoother images (Gumbel smoothing of the token embeddings)")
+    @Parameter(persist = false, label = "Smooth", description = "Smoother images (Gumbel smoothing of the token embeddings)")
     private boolean smooth = SampleOptions.defaults().smooth();
 
     @Parameter(type = ItemIO.OUTPUT, label = "Generated images")

@@ -19,10 +19,10 @@ import org.scijava.plugin.Plugin;
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Reconstruct...", weight = 3)})
 public class ReconstructCommand extends VarCommand {
 
-    @Parameter(label = "Image")
+    @Parameter(persist = false, label = "Image")
     private ImagePlus image;
 
-    @Parameter(label = "Model file", required = false, style = "open",
+    @Parameter(persist = false, label = "Model file", required = false, style = "open",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 

@@ -18,10 +18,10 @@ import org.scijava.plugin.Plugin;
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Tokenize...", weight = 2)})
 public class TokenizeCommand extends VarCommand {
 
-    @Parameter(label = "Image")
+    @Parameter(persist = false, label = "Image")
     private ImagePlus image;
 
-    @Parameter(label = "Model file", required = false, style = "open",
+    @Parameter(persist = false, label = "Model file", required = false, style = "open",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 

@@ -19,23 +19,23 @@ import org.scijava.plugin.Parameter;
  */
 public abstract class TrainCommand extends VarCommand {
 
-    @Parameter(label = "Training images", description = "A folder of images (one sub-folder per class), or fashion-mnist")
+    @Parameter(persist = false, label = "Training images", description = "A folder of images (one sub-folder per class), or fashion-mnist")
     protected String data = "fashion-mnist";
 
-    @Parameter(label = "Model file to write", required = false, style = "save",
+    @Parameter(persist = false, label = "Model file to write", required = false, style = "save",
             description = "Where the trained model goes (.zip); empty = the trainer's default name")
     protected File output;
 
-    @Parameter(label = "Steps", min = "1")
+    @Parameter(persist = false, label = "Steps", min = "1")
     protected int steps = 2000;
 
-    @Parameter(label = "Images per step (batch)", min = "1")
+    @Parameter(persist = false, label = "Images per step (batch)", min = "1")
     protected int batch = 64;
 
-    @Parameter(label = "Learning rate", required = false, description = "Empty = the trainer's default")
+    @Parameter(persist = false, label = "Learning rate", required = false, description = "Empty = the trainer's default")
     protected String lr = "";
 
-    @Parameter(label = "More options", required = false,
+    @Parameter(persist = false, label = "More options", required = false,
             description = "Other training options as key=value pairs separated by spaces, e.g. seed=1 flip=true")
     protected String options = "";
 

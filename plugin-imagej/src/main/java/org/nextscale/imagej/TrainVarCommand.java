@@ -18,7 +18,7 @@ import org.scijava.plugin.Plugin;
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Train Transformer...", weight = 11)})
 public class TrainVarCommand extends TrainCommand {
 
-    @Parameter(label = "Tokenizer model", required = false, style = "open",
+    @Parameter(persist = false, label = "Tokenizer model", required = false, style = "open",
             description = "The model file written by Train Tokenizer")
     private File tokenizer;
 

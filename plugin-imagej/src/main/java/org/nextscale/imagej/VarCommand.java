@@ -15,7 +15,8 @@ import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
 /**
- * What every VAR command shares: progress on the status bar (and as {@link VarProgressEvent}s),
+ * What every VAR command shares (inputs are never remembered between runs, so that a script that
+ * leaves a key out always gets the documented default): progress on the status bar (and as {@link VarProgressEvent}s),
  * cancellation (Esc in ImageJ, {@link #cancel(String)} from SciJava, or an interrupted thread), and
  * failures reported as one line the user can act on. A subclass parses its parameters, calls one core
  * method in {@link #execute()} and converts images.
@@ -92,10 +93,10 @@ public abstract class VarCommand extends ContextCommand {
         String m = message == null || message.isBlank() ? "failed without a message" : message;
         failure = m;
         super.cancel(label() + ": " + m);
-        log.error(label() + ": " + m);
         status.warn(label() + ": " + m);
-        if (showErrors && ui != null && !ui.isHeadless())
-            ui.showDialog(m, label(), DialogPrompt.MessageType.ERROR_MESSAGE);
+        if (!showErrors) return;
+        log.error(label() + ": " + m);
+        if (ui != null && !ui.isHeadless()) ui.showDialog(m, label(), DialogPrompt.MessageType.ERROR_MESSAGE);
     }
 
     /** Forwards core progress to the status bar and to synchronous listeners; turns Esc into cancellation. */

@@ -92,7 +92,7 @@ public final class MacroBridge {
         if (command.isCanceled()) {
             IJ.showStatus(command.label() + ": cancelled");
             IJ.log(command.label() + ": cancelled");
-            if (Interpreter.getInstance() != null) Macro.abort();
+            abortMacro();
             return null;
         }
         return command;
@@ -102,10 +102,15 @@ public final class MacroBridge {
     static void report(String label, String message) {
         if (Macro.getOptions() != null || Interpreter.getInstance() != null || IJ.getInstance() == null) {
             IJ.log(label + ": " + message);
-            if (Interpreter.getInstance() != null) Macro.abort();
+            abortMacro();
         } else {
             IJ.error(label, message);
         }
+    }
+
+    /** Stops the calling macro, if any, at its next statement (the reason is already in the Log). */
+    private static void abortMacro() {
+        if (Interpreter.getInstance() != null) Interpreter.abort();
     }
 
     /** Shows SciJava status and progress in ImageJ's status and progress bars (Fiji does this itself). */

@@ -51,6 +51,9 @@ final class MacroOptions {
     /** Every command input, defaults included (so Fiji never asks for one), or null when the dialog was cancelled. */
     Map<String, Object> read(String title) {
         String options = Macro.getOptions();
+        if (options == null && java.awt.GraphicsEnvironment.isHeadless())
+            throw new IllegalArgumentException("no options and no screen for a dialog: call it from a macro as run(\"" + title
+                    + "\", \"key=value ...\")");
         Map<String, String> text = options != null ? fromMacro(options) : fromDialog(title);
         if (text == null) return null;
         Map<String, Object> inputs = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package org.nextscale.imagej.ij1;
 
+import ij.plugin.filter.Analyzer;
 import org.nextscale.imagej.TokenizeCommand;
 
 /** {@code run("VAR Tokenize", "model=[...]")}: token maps of the active image, token ids in the Results table. */
@@ -14,6 +15,8 @@ public class VarTokenize extends MacroCommand<TokenizeCommand> {
 
     @Override
     void show(TokenizeCommand c) {
+        // the system Results table, so macros can use nResults, getResult("Token", i) and saveAs("Results", path)
+        Analyzer.setResultsTable(c.tokens());
         c.tokens().show("Results");
         c.tokenMaps().show();
     }
