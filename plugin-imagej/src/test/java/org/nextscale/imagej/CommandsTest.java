@@ -111,7 +111,7 @@ class CommandsTest {
         }
         // the first scale's single token colours the whole first slice
         int first = (int) t.getValue("Token", 0);
-        assertEquals(TokenMaps.colour(first), maps.getStack().getProcessor(1).get(17, 5) | 0xff000000);
+        assertEquals(TokenMapsTest.colour(first), maps.getStack().getProcessor(1).get(17, 5) | 0xff000000);
     }
 
     @Test

@@ -1,14 +1,12 @@
 package org.nextscale.imagej;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.model.ModelFile;
 
 /**
  * Small model files for the tests: the parity model tiny-a (RGB 32x32, 10 classes, 6 scales 1..8,
@@ -38,22 +36,7 @@ final class TestModels {
         Files.createDirectories(out.getParent());
         Path src = parity("tiny-a");
         ModelConfig config = ConfigJson.parse(Files.readString(src.resolve("config.json")));
-        // the model file layout VarModel.load reads: a zip with model.json and weights.safetensors
-        Path tmp = Files.createTempFile(out.getParent(), "tiny-a", ".tmp");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
-            zip.putNextEntry(new ZipEntry("model.json"));
-            zip.write(ConfigJson.toJson(config).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry("weights.safetensors"));
-            try (OutputStream o = new java.io.FilterOutputStream(zip) {
-                @Override
-                public void close() {}
-            }) {
-                Files.copy(src.resolve("weights.safetensors"), o);
-            }
-            zip.closeEntry();
-        }
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+        ModelFile.save(out, config, SafeTensors.read(src.resolve("weights.safetensors")), false);
         return out;
     }
 }
