@@ -79,4 +79,9 @@ public abstract class TrainCommand extends VarCommand {
             }
         };
     }
+
+    /** The model file written, null until training finished. */
+    public File modelFile() {
+        return modelFile;
+    }
 }

@@ -53,6 +53,13 @@ public class VarModelService extends AbstractService implements SciJavaService {
         model(file.toFile());
     }
 
+    /** Whether the model in {@code file}, as it is on disk now, is loaded. */
+    public synchronized boolean isLoaded(File file) throws IOException {
+        Path path = file.toPath().toAbsolutePath().normalize();
+        Entry e = models.get(path.toString());
+        return e != null && Files.isRegularFile(path) && e.modified == Files.getLastModifiedTime(path).toMillis() && e.size == Files.size(path);
+    }
+
     @Override
     public synchronized void dispose() {
         for (Entry e : models.values()) closeQuietly(e.model);
