@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 ImportCommand.class,
                 InfoCommand.class,
                 VerifyCommand.class,
+                EvalCommand.class,
+                TrainClassifierCommand.class,
         })
 public final class Main implements Runnable {
 
