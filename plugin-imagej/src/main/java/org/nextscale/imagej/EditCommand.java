@@ -9,6 +9,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -20,8 +21,12 @@ public abstract class EditCommand extends VarCommand {
     @Parameter(persist = false, label = "Image")
     protected ImagePlus image;
 
-    @Parameter(persist = false, label = "Mask image", required = false,
-            description = "Optional: its non-zero pixels are the area (instead of the image's selection)")
+    /**
+     * Optional: its non-zero pixels are the area instead of the selection. Not shown in Fiji's dialog,
+     * which would offer no "none" choice for an image input; scripts set it, macros give mask=[title].
+     */
+    @Parameter(persist = false, label = "Mask image", required = false, visibility = ItemVisibility.INVISIBLE,
+            description = "Its non-zero pixels are the area (instead of the image's selection)")
     protected ImagePlus mask;
 
     @Parameter(persist = false, label = "Model file", required = false, style = "open",
