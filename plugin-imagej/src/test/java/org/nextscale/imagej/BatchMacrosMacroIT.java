@@ -120,6 +120,23 @@ class BatchMacrosMacroIT {
     }
 
     @Test
+    void trainAndGenerateTrainsBothStagesAndWritesPreviews() throws Exception {
+        Path out = work.resolve("trained");
+        String log = runMacro("train_and_generate.ijm", "data=[synthetic:32] output=[" + out + "] steps=3 batch=4 count=2 preview_classes=[0,1]"
+                + " tokenizer_options=[" + TrainCommandsTest.TOKENIZER_OPTIONS + "] var_options=[" + TrainCommandsTest.VAR_OPTIONS + "]");
+        assertTrue(Files.isRegularFile(out.resolve("tokenizer.zip")), "no tokenizer written; ImageJ said:\n" + log);
+        assertTrue(Files.isRegularFile(out.resolve("model.zip")), "no model written; ImageJ said:\n" + log);
+        int side = org.nextscale.core.model.ModelFile.readConfig(out.resolve("model.zip")).imageSize();
+        for (String cls : List.of("0", "1")) {
+            Path preview = out.resolve("preview_class" + cls + ".tif");
+            assertTrue(Files.isRegularFile(preview), "missing " + preview + "; ImageJ said:\n" + log);
+            ij.ImagePlus imp = new ij.io.Opener().openImage(preview.toString());
+            assertEquals(2, imp.getStackSize(), "count=2 images per class");
+            assertEquals(side, imp.getWidth(), "previews have the trained model's size");
+        }
+    }
+
+    @Test
     void packagedFoldersHaveTheFijiAndImageJLayouts() throws IOException {
         Path fiji = Path.of(System.getProperty("nextscale.fiji.dir", "target/fiji")).toAbsolutePath();
         for (Path pluginDir : List.of(fiji.resolve("plugins"), imagej.resolve("plugins"))) {
