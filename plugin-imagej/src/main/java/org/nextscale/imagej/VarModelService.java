@@ -17,7 +17,8 @@ import org.scijava.service.Service;
 
 /**
  * Keeps loaded models so that repeated commands do not reload them: one {@link VarModel} per model file
- * (reloaded when the file changes on disk, e.g. after training wrote it again) plus the shipped model.
+ * (reloaded when the file changes on disk, e.g. after training wrote it again) or the shipped model, the
+ * {@link #KEEP} most recently used ones.
  * Models run on the device named by the system property {@code nextscale.device} (cpu, gpu, gpu:N;
  * default cpu). A model is not safe for concurrent calls: callers synchronize on it.
  */
@@ -25,10 +26,12 @@ import org.scijava.service.Service;
 public class VarModelService extends AbstractService implements SciJavaService {
 
     private static final String SHIPPED = "<shipped>";
+    /** Models kept loaded at once; big models take gigabytes, so older ones are closed. */
+    static final int KEEP = 2;
 
     private record Entry(VarModel model, long modified, long size) {}
 
-    private final Map<String, Entry> models = new LinkedHashMap<>();
+    private final Map<String, Entry> models = new LinkedHashMap<>(8, 0.75f, true); // least recently used first
 
     /** The model in {@code file}, or the shipped model when {@code file} is null or empty. */
     public synchronized VarModel model(File file) throws IOException {
@@ -41,8 +44,11 @@ public class VarModelService extends AbstractService implements SciJavaService {
         long size = shipped ? 0 : Files.size(path);
         Entry e = models.get(key);
         if (e != null && e.modified == modified && e.size == size) return e.model;
-        if (e != null) closeQuietly(e.model);
-        models.remove(key);
+        if (e != null) closeQuietly(models.remove(key).model);
+        while (models.size() >= KEEP) {
+            String oldest = models.keySet().iterator().next();
+            closeQuietly(models.remove(oldest).model);
+        }
         VarModel m = withPluginClassLoader(() -> shipped ? VarModel.loadShipped(device()) : VarModel.load(path, device()));
         models.put(key, new Entry(m, modified, size));
         return m;
@@ -109,9 +115,12 @@ public class VarModelService extends AbstractService implements SciJavaService {
         }
     }
 
+    /** Closes a model once no command is using it (commands hold its lock while they work). */
     private static void closeQuietly(VarModel m) {
         try {
-            m.close();
+            synchronized (m) {
+                m.close();
+            }
         } catch (RuntimeException ignored) {
             // a model that fails to close has nothing left worth reporting
         }

@@ -15,12 +15,15 @@ import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.ShortProcessor;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nextscale.core.api.ImageAdapter;
 
 /** Every sampling command run headless through SciJava on the tiny-a model (RGB 32x32, 10 classes, 6 scales). */
@@ -197,9 +200,21 @@ class CommandsTest {
     }
 
     @Test
-    void aModelFileIsLoadedOnce() throws Exception {
+    void aModelFileIsLoadedOnceAndOnlyTheRecentOnesStayLoaded(@TempDir Path dir) throws Exception {
         VarModelService models = ij.context.service(VarModelService.class);
         assertSame(models.model(model), models.model(model));
+        File b = dir.resolve("b.zip").toFile(), c = dir.resolve("c.zip").toFile();
+        Files.copy(model.toPath(), b.toPath());
+        Files.copy(model.toPath(), c.toPath());
+        models.model(b);
+        assertTrue(models.isLoaded(model) && models.isLoaded(b));
+        models.model(c);
+        assertFalse(models.isLoaded(model), "the least recently used model should have been closed");
+        assertTrue(models.isLoaded(b) && models.isLoaded(c));
+        assertEquals(2, VarModelService.KEEP);
+        // a closed model is loaded again when asked for
+        GenerateCommand g = ij.run(GenerateCommand.class, "model", model, "count", 1);
+        assertSucceeded(g);
     }
 
     private static ColorProcessor pattern(int w, int h) {
