@@ -45,6 +45,9 @@ public abstract class TrainCommand extends VarCommand {
     /** Runs the trainer. */
     protected abstract Path train(TrainOptions opts, TrainListener listener) throws IOException;
 
+    /** What to do next with the written model, one short sentence for the Log. */
+    protected abstract String howToUse(Path written);
+
     /** Options only this trainer has (e.g. the tokenizer for the transformer). */
     protected void addOptions(Map<String, String> kv) {}
 
@@ -59,7 +62,7 @@ public abstract class TrainCommand extends VarCommand {
         addOptions(kv);
         Path written = train(TrainOptions.parse(kv), listener());
         modelFile = written.toFile();
-        tell("model written to " + written + "; use it with model=[" + written + "]");
+        tell("model written to " + written + "; " + howToUse(written));
         models.preload(written);
     }
 

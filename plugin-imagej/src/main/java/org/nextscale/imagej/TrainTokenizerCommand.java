@@ -21,6 +21,11 @@ public class TrainTokenizerCommand extends TrainCommand {
     }
 
     @Override
+    protected String howToUse(Path written) {
+        return "train the transformer on it with VAR Train tokenizer=[" + written + "], or view its tokens with VAR Tokenize model=[" + written + "]";
+    }
+
+    @Override
     protected Path train(TrainOptions opts, TrainListener listener) throws IOException {
         return Training.trainTokenizer(opts, listener, token);
     }

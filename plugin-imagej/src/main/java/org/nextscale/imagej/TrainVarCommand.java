@@ -33,6 +33,11 @@ public class TrainVarCommand extends TrainCommand {
     }
 
     @Override
+    protected String howToUse(Path written) {
+        return "it is loaded: use it with model=[" + written + "]";
+    }
+
+    @Override
     protected Path train(TrainOptions opts, TrainListener listener) throws IOException {
         return Training.trainVar(opts, listener, token);
     }
