@@ -1,6 +1,5 @@
 package org.nextscale.imagej.ij1;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
@@ -52,7 +51,6 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
             MacroBridge.report(label(), e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             if (ij.Macro.MACRO_CANCELED.equals(e.getMessage())) throw e;
-            IJ.log(label() + ": " + e);
             MacroBridge.report(label(), "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + " (is the nextscale plugin installed with all jars in jars/ or plugins/jars/?)");
         }
