@@ -40,6 +40,8 @@ public final class ConfigJson {
             if (var != null && names.size() != var.numClasses())
                 throw new IllegalArgumentException("class_names has " + names.size() + " entries but num_classes is " + var.numClasses());
             String order = o.has("order") ? o.get("order").getAsString() : "var";
+            if (!order.equals("var") && !order.equals("raster"))
+                throw new IllegalArgumentException("model config: order must be \"var\" or \"raster\", not \"" + order + "\"");
             int imageSize = o.has("image_size") ? o.get("image_size").getAsInt()
                     : patchNums.get(patchNums.size() - 1) * vq.downsample();
             return new ModelConfig(ModelConfig.FORMAT_VERSION, imageSize, patchNums, vq, var, names, order).validate();
@@ -88,6 +90,11 @@ public final class ConfigJson {
     }
 
     private static VqVaeConfig vqvae(JsonObject o) {
+        // reference options nextscale does not implement: refuse them instead of computing something else
+        if (o.has("using_znorm") && o.get("using_znorm").getAsBoolean())
+            throw new IllegalArgumentException("model config: using_znorm=true (cosine codebook lookup) is not supported");
+        if (o.has("default_qresi_counts") && o.get("default_qresi_counts").getAsInt() != 0)
+            throw new IllegalArgumentException("model config: default_qresi_counts other than 0 is not supported");
         return new VqVaeConfig(
                 req(o, "vocab_size").getAsInt(),
                 req(o, "z_channels").getAsInt(),

@@ -14,7 +14,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,8 +34,90 @@ public final class SafeTensors {
         return read(Files.readAllBytes(file), file.toString());
     }
 
+    /** Reads a safetensors stream of any size (tensors are read one at a time, never the whole file at once). */
     public static Map<String, HostTensor> read(InputStream in, String what) throws IOException {
-        return read(in.readAllBytes(), what);
+        return readAll(in, what).tensors();
+    }
+
+    /** The tensors (in header order) and the header's __metadata__ strings. */
+    public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {}
+
+    /** Streaming read of tensors and metadata; a stream that ends early gives an IOException saying "truncated". */
+    public static Contents readAll(InputStream in, String what) throws IOException {
+        byte[] len = in.readNBytes(8);
+        if (len.length < 8) throw new IOException(what + ": not a safetensors file (only " + len.length + " bytes)");
+        long headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen <= 1 || headerLen > 100_000_000L)
+            throw new IOException(what + ": not a safetensors file (header length " + headerLen + ")");
+        byte[] h = in.readNBytes((int) headerLen);
+        if (h.length < headerLen)
+            throw new IOException(what + ": truncated: the header needs " + headerLen + " bytes but the file ends after " + h.length);
+        JsonObject header;
+        try {
+            header = JsonParser.parseString(new String(h, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IOException(what + ": not a safetensors file (header is not JSON)");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Slot> slots = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            try {
+                if (e.getKey().equals("__metadata__")) {
+                    for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet())
+                        metadata.put(m.getKey(), m.getValue().getAsString());
+                    continue;
+                }
+                JsonObject t = e.getValue().getAsJsonObject();
+                String dtype = t.get("dtype").getAsString();
+                JsonArray sh = t.getAsJsonArray("shape");
+                long[] shape = new long[sh.size()];
+                for (int i = 0; i < shape.length; i++) shape[i] = sh.get(i).getAsLong();
+                JsonArray off = t.getAsJsonArray("data_offsets");
+                long begin = off.get(0).getAsLong(), end = off.get(1).getAsLong();
+                long need = HostTensor.numel(shape) * HostTensor.bytesPerElement(dtype);
+                if (begin < 0 || end - begin != need)
+                    throw new IOException(what + ": tensor '" + e.getKey() + "' has " + (end - begin) + " bytes but its shape needs " + need);
+                slots.add(new Slot(e.getKey(), dtype, shape, begin, end));
+            } catch (IOException x) {
+                throw x;
+            } catch (RuntimeException x) {
+                throw new IOException(what + ": malformed entry '" + e.getKey() + "': " + x.getMessage());
+            }
+        }
+        List<Slot> byOffset = new ArrayList<>(slots);
+        byOffset.sort(Comparator.comparingLong(Slot::begin));
+        Map<String, HostTensor> read = new LinkedHashMap<>();
+        long pos = 0;
+        for (Slot s : byOffset) {
+            if (s.begin < pos) throw new IOException(what + ": tensor '" + s.name + "' overlaps another tensor");
+            long base = 8 + headerLen;
+            long skipped = skip(in, s.begin - pos);
+            if (skipped < s.begin - pos) throw truncated(what, s.name, base + s.end, base + pos + skipped);
+            byte[] data = in.readNBytes((int) (s.end - s.begin));
+            if (data.length < s.end - s.begin) throw truncated(what, s.name, base + s.end, base + s.begin + data.length);
+            read.put(s.name, new HostTensor(s.dtype, s.shape, data));
+            pos = s.end;
+        }
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (Slot s : slots) out.put(s.name, read.get(s.name));
+        return new Contents(out, metadata);
+    }
+
+    private record Slot(String name, String dtype, long[] shape, long begin, long end) {}
+
+    private static IOException truncated(String what, String tensor, long end, long fileEnd) {
+        return new IOException(what + ": truncated: tensor '" + tensor + "' ends at byte " + end
+                + " but the file ends at byte " + fileEnd);
+    }
+
+    private static long skip(InputStream in, long n) throws IOException {
+        long done = 0;
+        while (done < n) {
+            byte[] b = in.readNBytes((int) Math.min(n - done, 1 << 20));
+            if (b.length == 0) break;
+            done += b.length;
+        }
+        return done;
     }
 
     public static Map<String, HostTensor> read(byte[] bytes, String what) throws IOException {
@@ -89,7 +174,8 @@ public final class SafeTensors {
         return m;
     }
 
-    public static byte[] toBytes(Map<String, HostTensor> tensors, Map<String, String> metadata) {
+    /** The first part of a file: 8-byte little-endian length, the JSON header, space padding to 8 bytes. */
+    public static byte[] header(Map<String, HostTensor> tensors, Map<String, String> metadata) {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject md = new JsonObject();
@@ -113,16 +199,32 @@ public final class SafeTensors {
         }
         byte[] h = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
         int pad = (8 - h.length % 8) % 8; // align data to 8 bytes, padding with spaces as the spec allows
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) (8 + h.length + pad + offset));
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length + pad);
-        out.writeBytes(len.array());
-        out.writeBytes(h);
-        for (int i = 0; i < pad; i++) out.write(' ');
-        for (HostTensor t : tensors.values()) out.writeBytes(t.data());
+        ByteBuffer out = ByteBuffer.allocate(8 + h.length + pad).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(h.length + pad).put(h);
+        for (int i = 0; i < pad; i++) out.put((byte) ' ');
+        return out.array();
+    }
+
+    /** Size in bytes of the file {@link #write} produces. */
+    public static long size(Map<String, HostTensor> tensors, Map<String, String> metadata) {
+        long n = header(tensors, metadata).length;
+        for (HostTensor t : tensors.values()) n += t.data().length;
+        return n;
+    }
+
+    public static byte[] toBytes(Map<String, HostTensor> tensors, Map<String, String> metadata) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size(tensors, metadata)));
+        try {
+            write(tensors, metadata, out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // cannot happen for a byte array
+        }
         return out.toByteArray();
     }
 
+    /** Streams the file: header, then each tensor's bytes (no copy of the whole file in memory). */
     public static void write(Map<String, HostTensor> tensors, Map<String, String> metadata, OutputStream out) throws IOException {
-        out.write(toBytes(tensors, metadata));
+        out.write(header(tensors, metadata));
+        for (HostTensor t : tensors.values()) out.write(t.data());
     }
 }

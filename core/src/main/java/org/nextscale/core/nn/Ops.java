@@ -33,7 +33,13 @@ public final class Ops {
         NDArray centered = g.sub(mean);
         NDArray var = centered.square().mean(new int[] {2}, true);
         NDArray y = centered.div(var.add(eps).sqrt()).reshape(s);   // (B, C, H, W)
-        return y.mul(gamma.reshape(1, c, 1, 1)).add(beta.reshape(1, c, 1, 1));
+        // the (1, C, 1, 1) views are made from the weights: hand them to x's manager so they do not pile
+        // up in the weights' manager on every call
+        NDArray g4 = gamma.reshape(1, c, 1, 1);
+        NDArray b4 = beta.reshape(1, c, 1, 1);
+        g4.attach(x.getManager());
+        b4.attach(x.getManager());
+        return y.mul(g4).add(b4);
     }
 
     /** LayerNorm over the last dimension; gamma/beta may be null (no affine). */

@@ -1,0 +1,248 @@
+package org.nextscale.core.model;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nextscale.core.config.ConfigJson;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.io.SafeTensors;
+
+/**
+ * A model on disk: one .zip holding
+ * <ul>
+ *   <li>{@code model.json}: the {@link ModelConfig} ({@link ConfigJson#toJson}): every hyperparameter,
+ *       image size, channels, scales, class names, order and format version;</li>
+ *   <li>{@code weights.safetensors}: every tensor of {@link WeightSpec#of}, named as in the reference's
+ *       state dicts with the prefixes "vae." and "var." (buffers included), in float32 or, when saved
+ *       with fp16, trainable float tensors in float16 (buffers stay float32 / int64);</li>
+ *   <li>any other entries (e.g. training notes), kept byte for byte when a loaded model is saved again,
+ *       as are the safetensors header's metadata strings.</li>
+ * </ul>
+ * Saving writes a temporary file in the same folder and renames it over the target, so an existing
+ * model is never left half-written. Loading validates everything and converts floats to float32.
+ */
+public final class ModelFile {
+    public static final String CONFIG_ENTRY = "model.json";
+    public static final String WEIGHTS_ENTRY = "weights.safetensors";
+
+    private ModelFile() {}
+
+    /**
+     * A loaded model: config, weights (float32 / int64, in spec order), the safetensors metadata strings and
+     * any extra zip entries (name -> bytes).
+     */
+    public record Loaded(ModelConfig config, Map<String, HostTensor> weights, Map<String, String> metadata,
+                         Map<String, byte[]> extras) {
+        public Loaded(ModelConfig config, Map<String, HostTensor> weights) {
+            this(config, weights, Map.of(), Map.of());
+        }
+    }
+
+    // ---------------------------------------------------------------- save
+
+    public static void save(Path file, ModelConfig config, Map<String, HostTensor> weights, boolean fp16) throws IOException {
+        save(file, new Loaded(config, weights), fp16);
+    }
+
+    /** Saves a model, keeping its metadata strings and extra entries unchanged. */
+    public static void save(Path file, Loaded model, boolean fp16) throws IOException {
+        ModelConfig config = model.config().validate();
+        Map<String, HostTensor> tensors = storageForm(config, model.weights(), fp16, file);
+        Map<String, String> metadata = new LinkedHashMap<>(model.metadata());
+        metadata.putIfAbsent("format", "pt");
+        byte[] json = ConfigJson.toJson(config).getBytes(StandardCharsets.UTF_8);
+        for (String name : model.extras().keySet())
+            if (name.equals(CONFIG_ENTRY) || name.equals(WEIGHTS_ENTRY) || name.endsWith("/"))
+                throw new IllegalArgumentException("cannot save " + file.getFileName() + ": extra entry name '" + name + "' is reserved");
+
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (OutputStream fo = Files.newOutputStream(tmp);
+                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fo, 1 << 20))) {
+                zip.setLevel(6);
+                put(zip, CONFIG_ENTRY, json);
+                writeWeights(zip, tensors, metadata);
+                for (Map.Entry<String, byte[]> e : model.extras().entrySet()) put(zip, e.getKey(), e.getValue());
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Checks the weights against the config and converts them to the dtypes stored in the file, in spec order. */
+    private static Map<String, HostTensor> storageForm(ModelConfig config, Map<String, HostTensor> weights, boolean fp16, Path file) {
+        List<WeightSpec.Entry> spec = WeightSpec.of(config);
+        WeightSpec.Fit fit = WeightSpec.fit(spec, weights);
+        if (!fit.ok())
+            throw new IllegalArgumentException("cannot save " + file.getFileName() + ": the weights do not fit the config: " + fit.describe(3));
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (WeightSpec.Entry e : spec) {
+            HostTensor t = weights.get(e.name());
+            if (e.dtype().equals("I64")) t = t.dtype().equals("I64") ? t : HostTensor.ofLongs(t.toLongs(), t.shape());
+            else if (fp16 && e.trainable()) t = t.dtype().equals("F16") ? t : t.toF16();
+            else if (!t.dtype().equals("F32")) t = HostTensor.ofFloats(t.toFloats(), t.shape());
+            out.put(e.name(), t);
+        }
+        return out;
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    /** weights.safetensors is stored uncompressed (floats do not compress), so size and CRC come first. */
+    private static void writeWeights(ZipOutputStream zip, Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
+        byte[] header = SafeTensors.header(tensors, metadata);
+        CRC32 crc = new CRC32();
+        crc.update(header);
+        long size = header.length;
+        for (HostTensor t : tensors.values()) {
+            crc.update(t.data());
+            size += t.data().length;
+        }
+        ZipEntry e = new ZipEntry(WEIGHTS_ENTRY);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(size);
+        e.setCompressedSize(size);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(header);
+        for (HostTensor t : tensors.values()) zip.write(t.data());
+        zip.closeEntry();
+    }
+
+    // ---------------------------------------------------------------- load
+
+    /** Loads and validates a model file; failures are one-line IOException / IllegalArgumentException naming the file. */
+    public static Loaded load(Path file) throws IOException {
+        String name = String.valueOf(file.getFileName());
+        try (ZipFile zip = open(file)) {
+            ModelConfig config = config(zip, name);
+            ZipEntry we = zip.getEntry(WEIGHTS_ENTRY);
+            if (we == null) throw new IOException(name + ": no " + WEIGHTS_ENTRY + " inside: the model file is incomplete");
+            SafeTensors.Contents contents;
+            try (InputStream in = zip.getInputStream(we)) {
+                contents = SafeTensors.readAll(in, name + ": " + WEIGHTS_ENTRY);
+            } catch (ZipException e) {
+                throw new IOException(name + ": " + WEIGHTS_ENTRY + " is damaged (" + e.getMessage() + ")");
+            }
+            Map<String, HostTensor> weights = checkAndConvert(config, contents.tensors(), name);
+            Map<String, byte[]> extras = new LinkedHashMap<>();
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                ZipEntry e = en.nextElement();
+                if (e.isDirectory() || e.getName().equals(CONFIG_ENTRY) || e.getName().equals(WEIGHTS_ENTRY)) continue;
+                try (InputStream in = zip.getInputStream(e)) {
+                    extras.put(e.getName(), in.readAllBytes());
+                }
+            }
+            return new Loaded(config, weights, Collections.unmodifiableMap(contents.metadata()), Collections.unmodifiableMap(extras));
+        }
+    }
+
+    /** Only model.json (fast: the weights are not read). */
+    public static ModelConfig readConfig(Path file) throws IOException {
+        try (ZipFile zip = open(file)) {
+            return config(zip, String.valueOf(file.getFileName()));
+        }
+    }
+
+    private static ZipFile open(Path file) throws IOException {
+        String name = String.valueOf(file.getFileName());
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+        if (!Files.isRegularFile(file)) throw new IOException(name + ": not a file");
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new IOException(name + ": not a nextscale model (not a zip archive, or truncated); a model is a .zip with "
+                    + CONFIG_ENTRY + " and " + WEIGHTS_ENTRY);
+        }
+    }
+
+    private static ModelConfig config(ZipFile zip, String name) throws IOException {
+        ZipEntry ce = zip.getEntry(CONFIG_ENTRY);
+        if (ce == null) {
+            boolean pth = zip.stream().anyMatch(e -> e.getName().endsWith("data.pkl"));
+            throw new IOException(name + ": no " + CONFIG_ENTRY + " inside: " + (pth
+                    ? "this is a PyTorch checkpoint; convert it with: nextscale import --vae VAE.pth --var VAR.pth --preset d16 --out MODEL.zip"
+                    : "not a nextscale model"));
+        }
+        String json;
+        try (InputStream in = zip.getInputStream(ce)) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (ZipException e) {
+            throw new IOException(name + ": " + CONFIG_ENTRY + " is damaged (" + e.getMessage() + ")");
+        }
+        try {
+            return ConfigJson.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + CONFIG_ENTRY + ": " + e.getMessage());
+        }
+    }
+
+    /** Validates names and shapes against model.json and converts every float tensor to float32. */
+    private static Map<String, HostTensor> checkAndConvert(ModelConfig config, Map<String, HostTensor> raw, String name) {
+        List<WeightSpec.Entry> spec = WeightSpec.of(config);
+        WeightSpec.Fit fit = WeightSpec.fit(spec, raw);
+        if (!fit.ok()) throw new IllegalArgumentException(name + ": " + mismatchMessage(config, raw, fit));
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (WeightSpec.Entry e : spec) {
+            HostTensor t = raw.get(e.name());
+            if (e.dtype().equals("F32") && !t.dtype().equals("F32")) t = HostTensor.ofFloats(t.toFloats(), t.shape());
+            else if (e.dtype().equals("I64") && !t.dtype().equals("I64")) t = HostTensor.ofLongs(t.toLongs(), t.shape());
+            out.put(e.name(), t);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** "weights miss 'var.head.weight' (is this a tokenizer-only model?)" and similar, with a hint where one helps. */
+    static String mismatchMessage(ModelConfig config, Map<String, HostTensor> weights, WeightSpec.Fit fit) {
+        boolean hasVarWeights = weights.keySet().stream().anyMatch(k -> k.startsWith("var."));
+        StringBuilder m = new StringBuilder();
+        if (!fit.missing().isEmpty()) {
+            String first = fit.missing().stream().filter(k -> k.endsWith("head.weight")).findFirst().orElse(fit.missing().get(0));
+            m.append("weights miss '").append(first).append("'");
+            if (fit.missing().size() > 1) m.append(" and ").append(fit.missing().size() - 1).append(" more");
+            if (config.var() != null && !hasVarWeights) m.append(" (is this a tokenizer-only model?)");
+        }
+        if (!fit.unexpected().isEmpty()) {
+            if (m.length() > 0) m.append("; ");
+            m.append("weights have unexpected '").append(fit.unexpected().get(0)).append("'");
+            if (fit.unexpected().size() > 1) m.append(" and ").append(fit.unexpected().size() - 1).append(" more");
+            if (config.var() == null && hasVarWeights) m.append(" (" + CONFIG_ENTRY + " has no \"var\" section but the weights hold a transformer)");
+        }
+        if (!fit.misShaped().isEmpty()) {
+            if (m.length() > 0) m.append("; ");
+            m.append(fit.misShaped().get(0).replace("the config needs", CONFIG_ENTRY + " needs"));
+            if (fit.misShaped().size() > 1) m.append(" (and ").append(fit.misShaped().size() - 1).append(" more mis-shaped)");
+        }
+        return m.toString();
+    }
+}

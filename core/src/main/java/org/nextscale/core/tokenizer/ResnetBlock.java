@@ -1,0 +1,29 @@
+package org.nextscale.core.tokenizer;
+
+import ai.djl.ndarray.NDArray;
+import org.nextscale.core.nn.Ops;
+
+/**
+ * The reference's ResnetBlock (models/basic_vae.py): GroupNorm, swish, 3x3 conv, twice, plus a 1x1
+ * "nin_shortcut" convolution on the skip path when the channel count changes. Dropout is 0 in VAR.
+ */
+final class ResnetBlock {
+    private final GroupNorm norm1, norm2;
+    private final Conv conv1, conv2, ninShortcut;
+
+    ResnetBlock(Weights w, String name, int in, int out) {
+        norm1 = new GroupNorm(w, name + ".norm1", in);
+        conv1 = Conv.same(w, name + ".conv1", in, out, 3);
+        norm2 = new GroupNorm(w, name + ".norm2", out);
+        conv2 = Conv.same(w, name + ".conv2", out, out, 3);
+        ninShortcut = in != out ? Conv.same(w, name + ".nin_shortcut", in, out, 1) : null;
+    }
+
+    /** x (B, in, H, W) -> (B, out, H, W). */
+    NDArray forward(NDArray x) {
+        NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
+        h = conv2.forward(Ops.silu(norm2.forward(h)));
+        NDArray skip = ninShortcut != null ? ninShortcut.forward(x) : x;
+        return skip.add(h);
+    }
+}

@@ -1,0 +1,86 @@
+package org.nextscale.core.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nextscale.core.TestPaths;
+import org.nextscale.core.config.ConfigJson;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.nn.Params;
+
+/** The training pass is differentiable end to end, and bad weight files fail with the weight's name. */
+class VqVaeTrainTest {
+
+    @Test
+    void forwardTrainGivesGradientsToEveryWeight() throws IOException {
+        Path dir = TestPaths.parity("tiny-a");
+        ModelConfig cfg = ConfigJson.parse(Files.readString(dir.resolve("config.json")));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Params params = Params.fromHost(SafeTensors.read(dir.resolve("weights.safetensors")), m);
+            VqVae vae = new VqVae(cfg, params);
+            List<String> names = vae.parameterNames();
+            assertTrue(names.contains("vae.encoder.conv_in.weight"));
+            assertTrue(names.contains("vae.quantize.embedding.weight"));
+            assertTrue(names.contains("vae.decoder.conv_out.weight"));
+            assertTrue(names.contains("vae.quantize.quant_resi.qresi_ls.3.weight"));
+            assertFalse(names.contains("vae.quantize.ema_vocab_hit_SV"), "buffers are not trainable");
+            assertEquals(params.names().stream().filter(n -> n.startsWith("vae.") && !n.endsWith("ema_vocab_hit_SV")).count(),
+                    names.size(), "every vae weight of the file is used");
+            for (String n : names) params.get(n).setRequiresGradient(true);
+
+            NDArray img = SafeTensors.read(dir.resolve("cases.safetensors")).get("img").toNDArray(m);
+            try (NDManager step = m.newSubManager()) {
+                NDArray x = img.duplicate();
+                x.attach(step);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    TrainOutput out = vae.forwardTrain(x);
+                    NDArray loss = out.out().sub(x).square().mean().add(out.vqLoss());
+                    gc.backward(loss);
+                }
+            }
+            for (String n : names) {
+                try (NDArray g = params.get(n).getGradient()) {
+                    double norm = g.abs().sum().getFloat();
+                    assertTrue(norm > 0 && Double.isFinite(norm), n + " has gradient norm " + norm);
+                }
+            }
+            // the codebook only learns the rows that were picked
+            float[] cbGrad = params.get("vae.quantize.embedding.weight").getGradient().abs().sum(new int[] {1}).toFloatArray();
+            int rowsWithGrad = 0;
+            for (float v : cbGrad) if (v > 0) rowsWithGrad++;
+            System.out.printf("tiny-a forwardTrain: %d weights with gradients, %d of %d codebook rows%n", names.size(), rowsWithGrad, cbGrad.length);
+            assertTrue(rowsWithGrad > 0 && rowsWithGrad < cbGrad.length);
+        }
+    }
+
+    @Test
+    void missingOrMisshapenWeightIsNamed() throws IOException {
+        Path dir = TestPaths.parity("tiny-b");
+        ModelConfig cfg = ConfigJson.parse(Files.readString(dir.resolve("config.json")));
+        Map<String, HostTensor> w = new LinkedHashMap<>(SafeTensors.read(dir.resolve("weights.safetensors")));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, HostTensor> missing = new LinkedHashMap<>(w);
+            missing.remove("vae.quantize.quant_resi.2.bias");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new VqVae(cfg, Params.fromHost(missing, m)));
+            assertTrue(e.getMessage().contains("vae.quantize.quant_resi.2.bias"), e.getMessage());
+
+            // tiny-a's RGB weights do not fit tiny-b's gray config
+            Map<String, HostTensor> rgb = SafeTensors.read(TestPaths.parity("tiny-a").resolve("weights.safetensors"));
+            e = assertThrows(IllegalArgumentException.class, () -> new VqVae(cfg, Params.fromHost(rgb, m)));
+            assertTrue(e.getMessage().contains("vae.encoder.conv_in.weight"), e.getMessage());
+        }
+    }
+}
