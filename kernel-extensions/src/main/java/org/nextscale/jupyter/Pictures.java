@@ -9,6 +9,8 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.render.Render;
 
 /**
  * The pictures the magics show: image grids, captioned rows (before/after, token pyramids), a loss curve
@@ -22,24 +24,11 @@ public final class Pictures {
     static final int MIN_CELL = 96;
     private static final int GAP = 4, CAPTION = 18;
 
-    /** Images in a grid of {@code cols} columns, white gaps, each enlarged to at least {@link #MIN_CELL}. */
-    public static BufferedImage grid(List<BufferedImage> images, int cols) {
+    /** Images in a grid of {@code cols} columns (core's layout), enlarged until a cell is at least {@link #MIN_CELL} wide. */
+    public static BufferedImage grid(List<Image> images, int cols) {
         if (images.isEmpty()) throw new IllegalArgumentException("no images to show");
-        int w = 0, h = 0;
-        for (BufferedImage i : images) {
-            w = Math.max(w, i.getWidth());
-            h = Math.max(h, i.getHeight());
-        }
-        int f = zoom(w), c = Math.max(1, Math.min(cols, images.size())), r = (images.size() + c - 1) / c;
-        int cw = w * f, ch = h * f;
-        BufferedImage out = canvas(c * cw + (c + 1) * GAP, r * ch + (r + 1) * GAP);
-        Graphics2D g = out.createGraphics();
-        for (int i = 0; i < images.size(); i++) {
-            BufferedImage im = images.get(i);
-            g.drawImage(im, GAP + (i % c) * (cw + GAP), GAP + (i / c) * (ch + GAP), im.getWidth() * f, im.getHeight() * f, null);
-        }
-        g.dispose();
-        return out;
+        Image first = images.get(0);
+        return Render.enlarge(Render.grid(images, Math.max(1, Math.min(cols, images.size())), 1), zoom(first.width())).toBufferedImage();
     }
 
     /** Images side by side with a caption under each (e.g. "before", "after"), all enlarged by one factor. */

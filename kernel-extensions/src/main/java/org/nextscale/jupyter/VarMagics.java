@@ -22,7 +22,7 @@ import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.api.VarModel;
-import org.nextscale.core.render.TokenMaps;
+import org.nextscale.core.render.Render;
 import org.nextscale.core.train.TrainOptions;
 import org.nextscale.core.train.Training;
 
@@ -85,7 +85,7 @@ public final class VarMagics {
                 .withCfg(c.cfg()).withTopK(c.topK()).withTopP(c.topP()).withSeed(c.seed());
         List<Image> images = m.generate(o, progress(nb, "generate", cancel), cancel);
         VarSession.setImages(images);
-        show(nb, Pictures.grid(pictures(images), Math.min(images.size(), 8)));
+        show(nb, Pictures.grid(images, Math.min(images.size(), 8)));
     }
 
     private static void tokenize(VarCommand.Tokenize c, Notebook nb) throws IOException {
@@ -95,10 +95,9 @@ public final class VarMagics {
         VarSession.setPyramid(p);
         List<BufferedImage> row = new ArrayList<>(List.of(img.toBufferedImage()));
         List<String> captions = new ArrayList<>(List.of("input"));
-        int side = Math.max(img.height(), img.width()), tokens = 0;
-        for (int k = 0; k < p.numScales(); k++) {
-            int s = p.sides().get(k);
-            row.add(TokenMaps.scale(p, k, Math.max(1, Math.round((float) side / s))));
+        for (Image map : Render.pyramid(p, Math.max(img.height(), img.width()))) row.add(map.toBufferedImage());
+        int tokens = 0;
+        for (int s : p.sides()) {
             captions.add(s + "x" + s);
             tokens += s * s;
         }
@@ -183,12 +182,6 @@ public final class VarMagics {
     private static void show(Notebook nb, BufferedImage picture) {
         VarSession.setPicture(picture);
         nb.show(picture);
-    }
-
-    private static List<BufferedImage> pictures(List<Image> images) {
-        List<BufferedImage> out = new ArrayList<>();
-        for (Image i : images) out.add(i.toBufferedImage());
-        return out;
     }
 
     /** A progress listener that rewrites one line, rate limited, and turns a thread interrupt into a cancel. */

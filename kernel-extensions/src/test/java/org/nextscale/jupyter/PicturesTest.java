@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
+import org.nextscale.core.api.Image;
 import org.junit.jupiter.api.Test;
 
 class PicturesTest {
@@ -14,17 +15,23 @@ class PicturesTest {
         return b;
     }
 
+    private static Image gray(int side, float v) {
+        float[] d = new float[side * side];
+        java.util.Arrays.fill(d, v);
+        return new Image(1, side, side, d);
+    }
+
     @Test
     void gridEnlargesSmallImagesAndWraps() {
-        BufferedImage g = Pictures.grid(List.of(solid(28, 28, 0xFF0000), solid(28, 28, 0x00FF00), solid(28, 28, 0x0000FF)), 2);
+        BufferedImage g = Pictures.grid(List.of(gray(28, 0f), gray(28, 0.5f), gray(28, 0.25f)), 2);
         int f = Pictures.zoom(28);
         assertEquals(4, f); // 28 * 4 = 112 >= 96
-        assertEquals(2 * 112 + 3 * 4, g.getWidth());
-        assertEquals(2 * 112 + 3 * 4, g.getHeight());
-        assertEquals(0xFF0000, g.getRGB(4 + 50, 4 + 50) & 0xFFFFFF);
-        assertEquals(0x00FF00, g.getRGB(4 + 112 + 4 + 50, 4 + 50) & 0xFFFFFF);
-        assertEquals(0x0000FF, g.getRGB(4 + 50, 4 + 112 + 4 + 50) & 0xFFFFFF);
-        assertEquals(0xFFFFFF, g.getRGB(4 + 112 + 4 + 50, 4 + 112 + 4 + 50) & 0xFFFFFF); // empty cell
+        assertEquals((2 * 28 + 3) * f, g.getWidth());
+        assertEquals((2 * 28 + 3) * f, g.getHeight());
+        assertEquals(0, g.getRaster().getSample(f * 10, f * 10, 0));
+        assertEquals(128, g.getRaster().getSample(f * 40, f * 10, 0));
+        assertEquals(64, g.getRaster().getSample(f * 10, f * 40, 0));
+        assertEquals(255, g.getRaster().getSample(f * 40, f * 40, 0)); // empty cell stays white
         assertEquals(1, Pictures.zoom(256));
         assertThrows(IllegalArgumentException.class, () -> Pictures.grid(List.of(), 2));
     }

@@ -175,9 +175,11 @@ class VarMagicsTest {
         assertEquals(new SampleOptions(2, 3, 1.5, 10, 0.9, 5, false), m.lastOptions);
         assertEquals(1, nb.images.size());
         BufferedImage grid = nb.images.get(0);
-        int cell = 8 * Pictures.zoom(8);
-        assertEquals(3 * cell + 4 * 4, grid.getWidth());
-        assertEquals(cell + 2 * 4, grid.getHeight());
+        int f = Pictures.zoom(8); // three 8x8 samples, 1-pixel white gaps, enlarged
+        assertEquals((3 * 8 + 4) * f, grid.getWidth());
+        assertEquals((8 + 2) * f, grid.getHeight());
+        assertEquals(255, grid.getRaster().getSample(f * (1 + 2 * 9) + 1, f + 1, 0)); // third sample is all 1
+        assertEquals(255, grid.getRaster().getSample(f * 9, f + 1, 0)); // gap
         assertSame(grid, VarSession.picture());
         assertEquals(3, VarSession.images().size());
         assertEquals(Math.round(255 * 3 / 3f), VarSession.image().getRaster().getSample(0, 0, 0));
