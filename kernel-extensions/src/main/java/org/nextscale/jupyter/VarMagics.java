@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.CancelledException;
 import org.nextscale.core.api.Devices;
@@ -22,6 +21,7 @@ import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.render.Render;
 import org.nextscale.core.train.TrainOptions;
 import org.nextscale.core.train.Training;
@@ -223,9 +223,7 @@ public final class VarMagics {
     }
 
     static Image readImage(Path p) throws IOException {
-        BufferedImage b = ImageIO.read(existing(p).toFile());
-        if (b == null) throw new IOException(p + " is not an image this JVM can read (use PNG, JPEG, GIF or BMP)");
-        return Image.fromBufferedImage(b);
+        return ImageFiles.read(p);
     }
 
     /** PSNR in dB of b against a, both in [0, 1]; channels are averaged first when the counts differ. */
