@@ -123,7 +123,7 @@ public final class VarMagics {
         EditMask mask = EditMask.parseBox(c.box(), img.height(), img.width());
         int cls = c.classSpec() == null ? SampleOptions.UNCONDITIONAL : m.classIndex(c.classSpec());
         SampleOptions o = SampleOptions.defaults().withClass(cls).withCount(1).withSeed(c.seed());
-        Image out = m.edit(img, mask, c.mode(), o, progress(nb, nameOf(c), cancel), cancel);
+        Image out = m.edit(img, mask, c.mode(), o, progress(nb, nameOf(c).substring("%var ".length()), cancel), cancel);
         VarSession.setImages(List.of(img, out));
         String what = c.mode() == EditMode.INPAINT ? "in-painted" : c.mode() == EditMode.OUTPAINT ? "out-painted"
                 : "edited to class " + c.classSpec();
@@ -184,7 +184,7 @@ public final class VarMagics {
         nb.show(picture);
     }
 
-    /** A progress listener that rewrites one line, rate limited, and turns a thread interrupt into a cancel. */
+    /** A progress listener that rewrites one line ("inpaint: sampling 3/6"), rate limited, and turns a thread interrupt into a cancel. */
     private static ProgressListener progress(Notebook nb, String name, CancelToken cancel) {
         Notebook.Progress[] line = {null};
         long[] shown = {0};
@@ -193,7 +193,7 @@ public final class VarMagics {
             long now = System.currentTimeMillis();
             if (now - shown[0] < PROGRESS_EVERY_MS && done < total) return;
             shown[0] = now;
-            String text = name + ": " + stage + " " + done + "/" + total;
+            String text = (stage.equals(name) ? name : name + ": " + stage) + " " + done + "/" + total;
             if (line[0] == null) line[0] = nb.progress(text);
             else line[0].update(text);
         };

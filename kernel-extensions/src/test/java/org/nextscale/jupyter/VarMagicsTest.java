@@ -184,6 +184,7 @@ class VarMagicsTest {
         assertEquals(3, VarSession.images().size());
         assertEquals(Math.round(255 * 3 / 3f), VarSession.image().getRaster().getSample(0, 0, 0));
         assertEquals("generate: scale 3/3", nb.progress.get(nb.progress.size() - 1));
+        assertEquals("generate: scale 1/3", nb.progress.get(0));
 
         VarMagicError e = assertThrows(VarMagicError.class, () -> VarMagics.line(args("generate class=9 n=1"), nb));
         assertEquals("%var generate: class 9 does not exist: classes are 0..3", e.getMessage());
