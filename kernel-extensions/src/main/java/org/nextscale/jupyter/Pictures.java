@@ -70,7 +70,8 @@ public final class Pictures {
     /** Loss against step as a line plot, with the first and last values and the step range written on it. */
     public static BufferedImage lossCurve(String title, long[] steps, double[] losses) {
         if (steps.length == 0) throw new IllegalArgumentException("no training steps to plot");
-        Plot p = new Plot(title, steps[0], Math.max(steps[steps.length - 1], steps[0] + 1), min(losses), max(losses), false);
+        double lo = min(losses), hi = max(losses), pad = 0.04 * (hi - lo);
+        Plot p = new Plot(title, steps[0], Math.max(steps[steps.length - 1], steps[0] + 1), lo - pad, hi + pad, false);
         double[] xs = new double[steps.length];
         for (int i = 0; i < steps.length; i++) xs[i] = steps[i];
         p.line(xs, losses, new Color(31, 119, 180));
@@ -162,8 +163,8 @@ public final class Pictures {
             text(g, title, L, 18, 13);
             text(g, num(y1), 4, T + 10, 10);
             text(g, num(y0), 4, H - B, 10);
-            text(g, num(x0), L, H - B + 14, 10);
-            text(g, num(x1), W - R - 48, H - B + 14, 10);
+            text(g, log ? num(x0) : Long.toString(Math.round(x0)), L, H - B + 14, 10);
+            text(g, log ? num(x1) : Long.toString(Math.round(x1)), W - R - 48, H - B + 14, 10);
         }
 
         double px(double x) {
