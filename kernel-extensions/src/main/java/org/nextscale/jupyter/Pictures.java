@@ -134,7 +134,7 @@ public final class Pictures {
 
     static String num(double v) {
         double a = Math.abs(v);
-        if (a != 0 && (a >= 1e5 || a < 1e-3)) return String.format(Locale.ROOT, "%.2e", v);
+        if (a != 0 && (a >= 1e4 || a < 1e-3)) return String.format(Locale.ROOT, "%.2e", v);
         return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 1 ? "%.3g" : "%.4f", v);
     }
 

@@ -1,7 +1,12 @@
 package org.nextscale.jupyter;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -41,7 +46,7 @@ public final class VarExtension implements Extension {
             @Override
             public void show(BufferedImage image) {
                 k.getIO().out.flush();
-                k.display(k.getRenderer().render(image));
+                k.display(png(image));
             }
 
             @Override
@@ -54,6 +59,19 @@ public final class VarExtension implements Extension {
                 return text -> k.getIO().display.updateDisplay(id, new DisplayData(text));
             }
         };
+    }
+
+    /** An image as image/png only (no text/plain "BufferedImage@..." beside it). */
+    static DisplayData png(BufferedImage image) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory stream: does not happen
+        }
+        DisplayData d = new DisplayData();
+        d.putData("image/png", Base64.getEncoder().encodeToString(bytes.toByteArray()));
+        return d;
     }
 
     /**

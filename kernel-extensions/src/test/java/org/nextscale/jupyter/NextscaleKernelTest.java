@@ -47,6 +47,17 @@ class NextscaleKernelTest {
     }
 
     @Test
+    void magicPicturesArePngOnly() throws Exception {
+        org.dflib.jjava.jupyter.kernel.display.DisplayData d = VarExtension.png(new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB));
+        String json = new com.google.gson.Gson().toJson(d);
+        assertTrue(json.contains("image/png"), json);
+        assertFalse(json.contains("text/plain"), json);
+        String base64 = (String) d.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.parse("image/png"));
+        BufferedImage back = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(base64)));
+        assertEquals(4, back.getWidth());
+    }
+
+    @Test
     void magicErrorsAreOneLine() {
         VarMagicError e = assertThrows(VarMagicError.class, () -> kernel.evalRaw("%var generate n=1"));
         assertEquals("%var generate: missing class= (usage: " + VarSyntax.USAGE.get("generate") + ")", e.getMessage());
