@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 EvalCommand.class,
                 TrainClassifierCommand.class,
+                TrainTokenizerCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,23 +1,284 @@
 package org.nextscale.core.train;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Options of both trainers as key=value pairs, parsed in one place so that the CLI, the Fiji commands
- * and the notebook magics accept the same keys with the same defaults and messages.
- * (Placeholder: the training issue fills this in.)
+ * and the notebook magics accept the same keys (lower_snake_case), defaults and messages. Unknown keys and
+ * bad values fail with one line that says what is accepted. Keys given explicitly are remembered
+ * ({@link #given()}) so that a resumed run can take the rest from its checkpoint.
  */
 public final class TrainOptions {
-    private final Map<String, String> values = new LinkedHashMap<>();
 
+    private enum Kind { TEXT, INT, FLOAT, BOOL, INTS, PATH }
+
+    private record Key(Kind kind, String dflt, String help) {}
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    private static void key(String name, Kind kind, String dflt, String help) {
+        KEYS.put(name, new Key(kind, dflt, help));
+    }
+
+    static {
+        // run
+        key("data", Kind.TEXT, "fashion-mnist", "a folder of images (one sub-folder per class), 'fashion-mnist[:folder]' or 'synthetic[:N]'");
+        key("steps", Kind.INT, "2000", "optimizer steps");
+        key("batch", Kind.INT, "64", "images per step");
+        key("lr", Kind.FLOAT, "", "peak learning rate (default 5e-4 tokenizer, 1e-3 transformer)");
+        key("seed", Kind.INT, "0", "seed of initialisation, data order, flips and label dropout");
+        key("device", Kind.TEXT, "cpu", "cpu, gpu or gpu:N");
+        key("out", Kind.PATH, "", "model file to write (default tokenizer.zip / var.zip)");
+        key("resume", Kind.PATH, "", "checkpoint to continue from");
+        key("checkpoint_every", Kind.INT, "500", "write a checkpoint every N steps (0: only at the end)");
+        key("tokenizer", Kind.PATH, "", "tokenizer model file (VAR training)");
+        key("order", Kind.TEXT, "var", "var (next-scale) or raster (next-token baseline over the last scale)");
+        key("limit", Kind.INT, "0", "use at most N images (0: all)");
+        key("flip", Kind.BOOL, "false", "random left-right flips");
+        key("warmup", Kind.INT, "", "warm-up steps (default 2% of steps, at least 1)");
+        key("schedule", Kind.TEXT, "", "decay after warm-up: cos or lin (default cos tokenizer, lin transformer)");
+        key("weight_decay", Kind.FLOAT, "", "AdamW decoupled weight decay (default 0.0 tokenizer, 0.05 transformer)");
+        key("clip", Kind.FLOAT, "", "global gradient-norm clip, 0 = off (default 2.0)");
+        key("log_every", Kind.INT, "50", "report codebook usage / per-scale accuracy every N steps");
+        // tokenizer
+        key("vocab", Kind.INT, "512", "codebook size");
+        key("z", Kind.INT, "32", "codebook vector length (z_channels)");
+        key("ch", Kind.INT, "32", "base channels of encoder and decoder");
+        key("ch_mult", Kind.INTS, "1,2,2", "channel multiplier per level; downsampling is 2^(levels-1)");
+        key("res_blocks", Kind.INT, "1", "residual blocks per level");
+        key("patch_nums", Kind.INTS, "1,2,3,4,6,8", "token-map side per scale; the last times the downsampling is the image size");
+        key("image_size", Kind.INT, "", "image side in pixels (default: last patch_num x downsampling)");
+        key("channels", Kind.INT, "1", "image channels: 1 gray, 3 RGB");
+        key("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
+        key("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
+        // transformer
+        key("depth", Kind.INT, "6", "transformer blocks");
+        key("width", Kind.INT, "192", "transformer width (embed_dim)");
+        key("heads", Kind.INT, "6", "attention heads");
+        key("cond_drop", Kind.FLOAT, "0.1", "class-label dropout (needed for guidance)");
+        key("label_smooth", Kind.FLOAT, "0.0", "label smoothing of the cross-entropy");
+    }
+
+    private final Map<String, String> given;
+
+    private TrainOptions(Map<String, String> given) {
+        this.given = given;
+    }
+
+    /** Validates every key and value; throws IllegalArgumentException with one clear line. */
     public static TrainOptions parse(Map<String, String> keyValues) {
-        TrainOptions o = new TrainOptions();
-        o.values.putAll(keyValues);
+        Map<String, String> g = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : keyValues.entrySet()) {
+            String k = e.getKey().trim().toLowerCase(Locale.ROOT).replace('-', '_');
+            while (k.startsWith("_")) k = k.substring(1);
+            Key spec = KEYS.get(k);
+            if (spec == null)
+                throw new IllegalArgumentException("unknown training option '" + e.getKey() + "'; valid keys: " + String.join(", ", KEYS.keySet()));
+            String v = e.getValue() == null ? "" : e.getValue().trim();
+            check(k, spec, v);
+            if (!v.isEmpty()) g.put(k, v);
+        }
+        TrainOptions o = new TrainOptions(g);
+        o.validate();
         return o;
     }
 
+    /** Parses "key=value" tokens (notebooks, macros). */
+    public static TrainOptions parseArgs(List<String> tokens) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String t : tokens) {
+            int eq = t.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("training options are key=value, got '" + t + "'; valid keys: " + String.join(", ", KEYS.keySet()));
+            m.put(t.substring(0, eq), t.substring(eq + 1));
+        }
+        return parse(m);
+    }
+
+    /** These options on top of {@code base} (explicit keys here win); used to resume with a checkpoint's options. */
+    public TrainOptions over(TrainOptions base) {
+        Map<String, String> m = new LinkedHashMap<>(base.given);
+        m.putAll(given);
+        return parse(m);
+    }
+
+    public TrainOptions with(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(given);
+        m.put(key, value);
+        return parse(m);
+    }
+
+    public TrainOptions without(String key) {
+        Map<String, String> m = new LinkedHashMap<>(given);
+        m.remove(key);
+        return parse(m);
+    }
+
+    /** Keys the user gave explicitly, as given. */
+    public Map<String, String> given() {
+        return Collections.unmodifiableMap(given);
+    }
+
     public Map<String, String> asMap() {
-        return values;
+        Map<String, String> m = new LinkedHashMap<>();
+        KEYS.forEach((k, spec) -> m.put(k, given.getOrDefault(k, spec.dflt())));
+        return m;
+    }
+
+    public boolean isGiven(String key) {
+        return given.containsKey(key);
+    }
+
+    /** One line per key with its default and meaning, for help texts. */
+    public static String help() {
+        StringBuilder b = new StringBuilder();
+        KEYS.forEach((k, s) -> b.append(String.format("  %-17s %s%s%n", k, s.help(), s.dflt().isEmpty() ? "" : " [" + s.dflt() + "]")));
+        return b.toString();
+    }
+
+    public static List<String> keys() {
+        return new ArrayList<>(KEYS.keySet());
+    }
+
+    public String text(String key) {
+        if (!KEYS.containsKey(key)) throw new IllegalArgumentException("no training option " + key);
+        return given.getOrDefault(key, KEYS.get(key).dflt());
+    }
+
+    public int integer(String key) {
+        return Integer.parseInt(text(key));
+    }
+
+    public double real(String key) {
+        return Double.parseDouble(text(key));
+    }
+
+    public boolean flag(String key) {
+        return Boolean.parseBoolean(text(key).toLowerCase(Locale.ROOT)) || text(key).equals("1") || text(key).equalsIgnoreCase("yes");
+    }
+
+    public List<Integer> ints(String key) {
+        List<Integer> r = new ArrayList<>();
+        for (String s : text(key).split("[,\\s]+")) if (!s.isEmpty()) r.add(Integer.parseInt(s));
+        return r;
+    }
+
+    /** A path option, or null when empty. */
+    public Path path(String key) {
+        String v = text(key);
+        return v.isEmpty() ? null : Path.of(v);
+    }
+
+    // ---- typed accessors of the common keys -------------------------------------------------------
+
+    public String data() { return text("data"); }
+    public int steps() { return integer("steps"); }
+    public int batch() { return integer("batch"); }
+    public long seed() { return Long.parseLong(text("seed")); }
+    public String device() { return text("device"); }
+    public int checkpointEvery() { return integer("checkpoint_every"); }
+    public int limit() { return integer("limit"); }
+    public boolean flip() { return flag("flip"); }
+    public String order() { return text("order").toLowerCase(Locale.ROOT); }
+
+    public double lr(double dflt) { return text("lr").isEmpty() ? dflt : real("lr"); }
+    public double weightDecay(double dflt) { return text("weight_decay").isEmpty() ? dflt : real("weight_decay"); }
+    public double clip() { return text("clip").isEmpty() ? 2.0 : real("clip"); }
+    public String schedule(String dflt) { return text("schedule").isEmpty() ? dflt : text("schedule").toLowerCase(Locale.ROOT); }
+
+    public int warmup() {
+        if (!text("warmup").isEmpty()) return integer("warmup");
+        return Math.max(1, (int) Math.round(steps() * 0.02));
+    }
+
+    // ---- validation ------------------------------------------------------------------------------
+
+    private static void check(String k, Key spec, String v) {
+        if (v.isEmpty()) return;
+        try {
+            switch (spec.kind()) {
+                case INT -> Long.parseLong(v);
+                case FLOAT -> {
+                    double d = Double.parseDouble(v);
+                    if (Double.isNaN(d) || Double.isInfinite(d)) throw new NumberFormatException();
+                }
+                case BOOL -> {
+                    if (!List.of("true", "false", "1", "0", "yes", "no").contains(v.toLowerCase(Locale.ROOT))) throw new NumberFormatException();
+                }
+                case INTS -> { for (String s : v.split("[,\\s]+")) if (!s.isEmpty()) Integer.parseInt(s); }
+                default -> { }
+            }
+        } catch (NumberFormatException e) {
+            String want = switch (spec.kind()) {
+                case INT -> "a whole number";
+                case FLOAT -> "a number";
+                case BOOL -> "true or false";
+                case INTS -> "comma-separated whole numbers, e.g. 1,2,3,4";
+                default -> "text";
+            };
+            throw new IllegalArgumentException("training option " + k + " must be " + want + ", got '" + v + "'");
+        }
+    }
+
+    private void validate() {
+        positive("steps");
+        positive("batch");
+        nonNegative("checkpoint_every");
+        nonNegative("limit");
+        positive("vocab");
+        positive("z");
+        positive("ch");
+        positive("res_blocks");
+        positive("depth");
+        positive("width");
+        positive("heads");
+        positive("log_every");
+        if (!text("lr").isEmpty() && !(real("lr") > 0)) throw new IllegalArgumentException("training option lr must be > 0, got " + text("lr"));
+        if (!text("warmup").isEmpty() && integer("warmup") < 0) throw new IllegalArgumentException("training option warmup must be >= 0");
+        if (!text("clip").isEmpty() && real("clip") < 0) throw new IllegalArgumentException("training option clip must be >= 0 (0 = off)");
+        if (!text("weight_decay").isEmpty() && real("weight_decay") < 0) throw new IllegalArgumentException("training option weight_decay must be >= 0");
+        double cd = real("cond_drop"), ls = real("label_smooth");
+        if (cd < 0 || cd >= 1) throw new IllegalArgumentException("training option cond_drop must be in [0, 1), got " + cd);
+        if (ls < 0 || ls >= 1) throw new IllegalArgumentException("training option label_smooth must be in [0, 1), got " + ls);
+        if (!List.of("var", "raster").contains(order())) throw new IllegalArgumentException("training option order must be var or raster, got '" + text("order") + "'");
+        String sch = text("schedule").toLowerCase(Locale.ROOT);
+        if (!sch.isEmpty() && !List.of("cos", "lin").contains(sch)) throw new IllegalArgumentException("training option schedule must be cos or lin, got '" + sch + "'");
+        int c = integer("channels");
+        if (c != 1 && c != 3) throw new IllegalArgumentException("training option channels must be 1 (gray) or 3 (RGB), got " + c);
+        if (integer("width") % integer("heads") != 0)
+            throw new IllegalArgumentException("training option width (" + integer("width") + ") must be divisible by heads (" + integer("heads") + ")");
+        List<Integer> pn = ints("patch_nums");
+        if (pn.isEmpty()) throw new IllegalArgumentException("training option patch_nums is empty");
+        for (int i = 0; i < pn.size(); i++)
+            if (pn.get(i) <= 0 || (i > 0 && pn.get(i) <= pn.get(i - 1)))
+                throw new IllegalArgumentException("training option patch_nums must be increasing positive numbers, got " + text("patch_nums"));
+        for (int m : ints("ch_mult")) if (m <= 0) throw new IllegalArgumentException("training option ch_mult must be positive numbers, got " + text("ch_mult"));
+        if (ints("ch_mult").isEmpty()) throw new IllegalArgumentException("training option ch_mult is empty");
+        for (int m : ints("ch_mult"))
+            if (integer("ch") * m % 32 != 0)
+                throw new IllegalArgumentException("training option ch (" + integer("ch") + ") times every ch_mult must be a multiple of 32 (group norm uses 32 groups)");
+        int down = 1 << (ints("ch_mult").size() - 1);
+        int size = pn.get(pn.size() - 1) * down;
+        if (!text("image_size").isEmpty() && integer("image_size") != size)
+            throw new IllegalArgumentException("training option image_size " + text("image_size") + " does not match the last patch_num " + pn.get(pn.size() - 1)
+                    + " x downsampling " + down + " = " + size + "; change patch_nums or ch_mult");
+    }
+
+    private void positive(String k) {
+        if (integer(k) <= 0) throw new IllegalArgumentException("training option " + k + " must be > 0, got " + text(k));
+    }
+
+    private void nonNegative(String k) {
+        if (integer(k) < 0) throw new IllegalArgumentException("training option " + k + " must be >= 0, got " + text(k));
+    }
+
+    @Override
+    public String toString() {
+        return given.toString();
     }
 }

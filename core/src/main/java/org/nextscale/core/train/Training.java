@@ -6,19 +6,20 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.TrainListener;
 
 /**
- * Entry points of the two trainers used by every front end. Each returns the model file it wrote.
- * (Placeholder: the training issue fills this in.)
+ * Entry points of the two trainers used by every front end. Each returns the model file it wrote, keeps a
+ * checkpoint next to it (NAME.ckpt.zip) and stops within one step when {@code cancel} is cancelled, throwing
+ * {@link org.nextscale.core.api.CancelledException} after saving the state of the last finished step.
  */
 public final class Training {
     private Training() {}
 
     /** Trains the VQ-VAE tokenizer; writes a tokenizer-only model file. */
     public static Path trainTokenizer(TrainOptions options, TrainListener listener, CancelToken cancel) throws IOException {
-        throw new UnsupportedOperationException("tokenizer training is not implemented yet");
+        return TokenizerTrainer.run(options, listener == null ? TrainListener.NONE : listener, cancel == null ? CancelToken.none() : cancel);
     }
 
-    /** Trains the VAR (or raster) transformer on a tokenizer; writes a full model file. */
+    /** Trains the VAR (or, with order=raster, the raster baseline) transformer on a tokenizer; writes a full model file. */
     public static Path trainVar(TrainOptions options, TrainListener listener, CancelToken cancel) throws IOException {
-        throw new UnsupportedOperationException("VAR training is not implemented yet");
+        return VarTrainer.run(options, listener == null ? TrainListener.NONE : listener, cancel == null ? CancelToken.none() : cancel);
     }
 }

@@ -1,0 +1,106 @@
+package org.nextscale.core.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nextscale.core.config.ConfigJson;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.io.SafeTensors;
+
+/**
+ * A training checkpoint: a zip laid out like a model file (model.json, weights.safetensors in float32)
+ * plus optimizer.safetensors (AdamW moments) and trainer.json (phase, steps done, the run's options and
+ * trainer-specific state). Every random choice of a run is a function of (seed, step), so the step count is
+ * the generators' whole state. Written to a temporary file in the same folder, then renamed, so a crash
+ * or cancellation never leaves a half-written checkpoint under the real name.
+ *
+ * @param phase   "tokenizer" or "var"
+ * @param step    optimizer steps done
+ * @param options the run's options as given (re-parsed on resume)
+ * @param extra   trainer-specific JSON (e.g. the tokenizer the transformer was trained on)
+ */
+public record Checkpoint(String phase, long step, ModelConfig config, Map<String, HostTensor> weights,
+                         Map<String, HostTensor> optimizer, Map<String, String> options, JsonObject extra) {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    public void write(Path file) throws IOException {
+        JsonObject t = new JsonObject();
+        t.addProperty("phase", phase);
+        t.addProperty("step", step);
+        JsonObject o = new JsonObject();
+        options.forEach(o::addProperty);
+        t.add("options", o);
+        t.add("extra", extra == null ? new JsonObject() : extra);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("model.json", ConfigJson.toJson(config).getBytes(StandardCharsets.UTF_8));
+        entries.put("weights.safetensors", SafeTensors.toBytes(weights, Map.of("format", "pt")));
+        entries.put("optimizer.safetensors", SafeTensors.toBytes(optimizer, Map.of()));
+        entries.put("trainer.json", GSON.toJson(t).getBytes(StandardCharsets.UTF_8));
+        writeZipAtomically(file, entries);
+    }
+
+    public static Checkpoint read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException("checkpoint " + file + " does not exist");
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry trainer = zip.getEntry("trainer.json");
+            if (trainer == null)
+                throw new IOException(file + " is not a training checkpoint (no trainer.json; a finished model file cannot be resumed)");
+            JsonObject t = JsonParser.parseString(new String(zip.getInputStream(trainer).readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            ModelConfig config = ConfigJson.parse(new String(zip.getInputStream(entry(zip, file, "model.json")).readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, HostTensor> weights = SafeTensors.read(zip.getInputStream(entry(zip, file, "weights.safetensors")), file + "!weights.safetensors");
+            Map<String, HostTensor> opt = SafeTensors.read(zip.getInputStream(entry(zip, file, "optimizer.safetensors")), file + "!optimizer.safetensors");
+            Map<String, String> options = new LinkedHashMap<>();
+            t.getAsJsonObject("options").entrySet().forEach(e -> options.put(e.getKey(), e.getValue().getAsString()));
+            return new Checkpoint(t.get("phase").getAsString(), t.get("step").getAsLong(), config, weights, opt, options,
+                    t.has("extra") ? t.getAsJsonObject("extra") : new JsonObject());
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + " is not a readable checkpoint (" + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a readable checkpoint (" + e.getMessage() + ")");
+        }
+    }
+
+    private static ZipEntry entry(ZipFile zip, Path file, String name) throws IOException {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) throw new IOException(file + " is not a complete checkpoint: " + name + " is missing");
+        return e;
+    }
+
+    /** Writes a zip to FILE.tmp-XXXX in the same folder, then renames it over {@code file}. */
+    static void writeZipAtomically(Path file, Map<String, byte[]> entries) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.nextscale.core.train;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nextscale.core.io.HostTensor;
+
+/** Transformer loss and accuracy per scale, averaged over the steps since the last report. */
+final class ScaleStats {
+    private final List<Integer> patchNums;
+    private final boolean raster;
+    private final double[] loss, acc;
+    private int steps;
+
+    ScaleStats(List<Integer> patchNums, boolean raster) {
+        this.patchNums = patchNums;
+        this.raster = raster;
+        loss = new double[patchNums.size()];
+        acc = new double[patchNums.size()];
+    }
+
+    /** perPos = (2, L): mean loss per position, then mean accuracy per position. Returns the step's accuracy. */
+    double add(float[] perPos, int len) {
+        int b = 0;
+        double total = 0;
+        for (int k = 0; k < patchNums.size(); k++) {
+            int n = patchNums.get(k) * patchNums.get(k);
+            double l = 0, a = 0;
+            for (int j = b; j < b + n; j++) { l += perPos[j]; a += perPos[len + j]; }
+            loss[k] += l / n;
+            acc[k] += a / n;
+            total += a;
+            b += n;
+        }
+        steps++;
+        return total / len;
+    }
+
+    String describe() {
+        if (steps == 0) return "";
+        StringBuilder s = new StringBuilder(raster ? "raster tokens: " : "per scale (loss/acc): ");
+        for (int k = 0; k < patchNums.size(); k++)
+            s.append(String.format(Locale.ROOT, "%s%dx%d %.3f/%.3f", k == 0 ? "" : ", ", patchNums.get(k), patchNums.get(k),
+                    loss[k] / steps, acc[k] / steps));
+        return s.toString();
+    }
+
+    void reset() {
+        java.util.Arrays.fill(loss, 0);
+        java.util.Arrays.fill(acc, 0);
+        steps = 0;
+    }
+
+    /** Only a log: not needed to resume bit for bit, so nothing is saved. */
+    Map<String, HostTensor> state() {
+        return Map.of();
+    }
+
+    void load(Map<String, HostTensor> state) {}
+}

@@ -1,0 +1,147 @@
+package org.nextscale.core.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.config.VqVaeConfig;
+import org.nextscale.core.data.BatchLoader;
+import org.nextscale.core.data.DataOrder;
+import org.nextscale.core.data.Datasets;
+import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.model.ModelFile;
+import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.TrainOutput;
+import org.nextscale.core.tokenizer.VqVae;
+
+/**
+ * Trains the VQ-VAE tokenizer with the multi-scale quantizer: loss = L1 + L2 reconstruction + the
+ * quantizer's VQ/commitment loss, AdamW, warm-up then cosine (default) or linear decay, global gradient-norm
+ * clipping. At step 0 the codebook is drawn from encoder features; every log_every steps the codebook usage
+ * per scale is reported and (reinit_dead) entries unused over that window are re-drawn from the current
+ * batch's quantizer inputs, since the small scales collapse easily.
+ */
+final class TokenizerTrainer {
+    static final String PHASE = "tokenizer";
+
+    private TokenizerTrainer() {}
+
+    static ModelConfig config(TrainOptions o, List<String> classNames) {
+        VqVaeConfig vq = new VqVaeConfig(o.integer("vocab"), o.integer("z"), o.integer("ch"), o.ints("ch_mult"), o.integer("res_blocks"),
+                o.integer("channels"), true, true, o.real("beta"), 0.5, 4, 3);
+        List<Integer> pn = o.ints("patch_nums");
+        return new ModelConfig(ModelConfig.FORMAT_VERSION, pn.get(pn.size() - 1) * vq.downsample(), pn, vq, null, classNames, "var").validate();
+    }
+
+    static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
+        Checkpoint resume = TrainRun.readResume(given, PHASE);
+        TrainOptions o = resume == null ? given : TrainRun.resumedOptions(given, resume);
+        Device device = Devices.parse(o.device());
+        Path out = o.path("out") != null ? o.path("out") : Path.of("tokenizer.zip");
+        ModelConfig probe = config(o, List.of("images"));
+        LabeledImages data = Datasets.open(o.data(), o.limit(), probe.imageSize(), probe.channels(), o.seed());
+        ModelConfig cfg = resume != null ? resume.config() : config(o, data.classNames());
+        int steps = o.steps(), batch = o.batch();
+        double lr = o.lr(5e-4), wd = o.weightDecay(0.0), clip = o.clip();
+        LrSchedule schedule = new LrSchedule(lr, o.warmup(), steps, o.schedule("cos"));
+        int window = o.integer("log_every");
+        boolean reinit = o.flag("reinit_dead");
+        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %d images %dx%dx%d, %d classes; %d steps of %d, lr %.2g, device %s",
+                data.size(), data.channels(), data.height(), data.width(), data.numClasses(), steps, batch, lr, device));
+
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            Map<String, HostTensor> init = resume != null ? resume.weights() : WeightInit.init(cfg, o.seed(), "vae.");
+            Params params = Params.fromHost(init, root);
+            VqVae vae = new VqVae(cfg, params);
+            AdamW adam = new AdamW(params, new HashSet<>(vae.parameterNames()), 0.9, 0.95, 1e-8);
+            long start = 0;
+            CodebookUsage usage = new CodebookUsage(cfg.numScales(), cfg.vqvae().vocabSize());
+            if (resume != null) {
+                adam.load(resume.optimizer(), resume.step());
+                usage.load(resume.optimizer());
+                start = resume.step();
+                listener.onMessage("resumed at step " + start + " of " + steps);
+            }
+            TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, usage::state);
+            DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
+            int c = cfg.channels(), size = cfg.imageSize();
+            Progress progress = new Progress(PHASE, steps, batch, listener);
+            GradientGuard guard = new GradientGuard();
+            try (BatchLoader<float[]> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> pixels(data, idx, flips))) {
+                for (long s = start; s < steps; s++) {
+                    run.checkCancel(s);
+                    float[] px = loader.next();
+                    double loss;
+                    try (NDManager sm = root.newSubManager()) {
+                        NDArray img = sm.create(px, new Shape(batch, c, size, size));     // (B, C, H, W) in [-1, 1]
+                        if (s == 0 && resume == null) CodebookUsage.redraw(vae, params, img, null, o.seed(), s);
+                        NDArray lossArr = null;
+                        TrainOutput t = null;
+                        double norm = Double.NaN;
+                        for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                t = vae.forwardTrain(img);
+                                NDArray diff = t.out().sub(img);                              // (B, C, H, W)
+                                lossArr = diff.abs().mean().add(diff.square().mean()).add(t.vqLoss());
+                                gc.backward(lossArr);
+                            }
+                            norm = adam.gradientNorm();
+                            if (guard.accept(norm)) break;
+                            adam.zeroGradients();
+                            listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
+                        }
+                        adam.update(schedule.at(s), wd, clip, norm);
+                        loss = lossArr.getFloat();
+                        usage.add(t.usageCounts());
+                        if ((s + 1) % window == 0 || s + 1 == steps) {
+                            listener.onMessage(String.format(Locale.ROOT, "step %d: loss %.4f, codebook usage per scale %s", s + 1, loss, usage.describe()));
+                            if (reinit && s + 1 < steps) {
+                                boolean[] dead = usage.dead();
+                                int n = CodebookUsage.count(dead);
+                                if (n > 0) {
+                                    CodebookUsage.redraw(vae, params, img, dead, o.seed(), s);
+                                    listener.onMessage("re-initialised " + n + " unused codebook entries");
+                                }
+                            }
+                            usage.reset();
+                        }
+                    }
+                    if (!Double.isFinite(loss)) throw new IllegalStateException("the loss became " + loss + " at step " + (s + 1) + ": lower --lr");
+                    progress.step(s + 1, loss, Double.NaN);
+                    if (run.checkpointDue(s + 1)) { run.checkpoint(s + 1); progress.resetClock(); }
+                }
+            }
+            return run.finish(steps);
+        }
+    }
+
+    /** The batch's images as (B, C, H, W) floats in [-1, 1], flipped where asked. */
+    static float[] pixels(LabeledImages data, int[] idx, boolean[] flips) {
+        int n = data.channels() * data.height() * data.width();
+        float[] px = new float[idx.length * n];
+        float[] tmp = new float[n];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(data.images()[idx[i]], 0, tmp, 0, n);
+            if (flips[i]) DataOrder.flipInPlace(tmp, data.channels(), data.height(), data.width());
+            for (int j = 0; j < n; j++) px[i * n + j] = tmp[j] * 2f - 1f;
+        }
+        return px;
+    }
+
+    static void save(Path out, ModelConfig cfg, Params params) throws IOException {
+        ModelFile.save(out, cfg, params.toHost(), false);
+    }
+}

@@ -1,0 +1,172 @@
+package org.nextscale.core.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.config.VarConfig;
+import org.nextscale.core.data.BatchLoader;
+import org.nextscale.core.data.DataOrder;
+import org.nextscale.core.data.Datasets;
+import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.data.SeededRandom;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.model.ModelFile;
+import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.VqVae;
+import org.nextscale.core.transformer.TokenLayout;
+import org.nextscale.core.transformer.VarTransformer;
+
+/**
+ * Trains the transformer on a frozen tokenizer, as the reference trains VAR: cross-entropy over all tokens
+ * of all scales with uniform weights, class-label dropout (labels replaced by the unconditional class, so
+ * classifier-free guidance works), optional label smoothing, AdamW (0.9, 0.95, weight decay 0.05 off
+ * biases/norms/embeddings), warm-up then linear decay, global gradient-norm clipping, init_weights. The
+ * data set is tokenized once up front ({@link TokenTable}). With order "raster" the same transformer learns
+ * next-token prediction over the last scale's token map (the baseline). Writes tokenizer + transformer in one
+ * model file.
+ */
+final class VarTrainer {
+    static final String PHASE = "var";
+    private static final long DROP_STREAM = 0xD209L;
+
+    private VarTrainer() {}
+
+    /** One step's inputs prepared on the loader thread. */
+    record Batch(long[] tokens, long[] labels) {}
+
+    static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
+        Checkpoint resume = TrainRun.readResume(given, PHASE);
+        TrainOptions o = resume == null ? given : TrainRun.resumedOptions(given, resume);
+        Device device = Devices.parse(o.device());
+        Path out = o.path("out") != null ? o.path("out") : Path.of(o.order().equals("raster") ? "raster.zip" : "var.zip");
+        ModelConfig cfg;
+        Map<String, HostTensor> weights;
+        LabeledImages data;
+        if (resume != null) {
+            cfg = resume.config();
+            weights = resume.weights();
+            data = Datasets.open(o.data(), o.limit(), cfg.imageSize(), cfg.channels(), o.seed());
+            if (data.numClasses() != cfg.var().numClasses())
+                throw new IllegalArgumentException("the data set has " + data.numClasses() + " classes but the checkpoint was trained on " + cfg.var().numClasses());
+        } else {
+            Path tokPath = o.path("tokenizer");
+            if (tokPath == null) throw new IllegalArgumentException("VAR training needs a tokenizer: give tokenizer=TOK.zip (a model file written by train-tokenizer)");
+            ModelFile.Loaded tok = ModelFile.load(tokPath);
+            ModelConfig tc = tok.config();
+            data = Datasets.open(o.data(), o.limit(), tc.imageSize(), tc.channels(), o.seed());
+            VarConfig vc = new VarConfig(data.numClasses(), o.integer("depth"), o.integer("width"), o.integer("heads"), 4.0, 1e-6,
+                    false, true, o.real("cond_drop"));
+            cfg = tc.withVar(vc, data.classNames(), o.order()).validate();
+            weights = new LinkedHashMap<>();
+            for (Map.Entry<String, HostTensor> e : tok.weights().entrySet()) if (e.getKey().startsWith("vae.")) weights.put(e.getKey(), e.getValue());
+            weights.putAll(WeightInit.init(cfg, o.seed(), "var."));
+        }
+        boolean raster = cfg.order().equals("raster");
+        int steps = o.steps(), batch = o.batch();
+        double lr = o.lr(1e-3), wd = o.weightDecay(0.05), clip = o.clip(), smooth = o.real("label_smooth");
+        double condDrop = cfg.var().condDropRate();
+        int numClasses = cfg.var().numClasses();
+        LrSchedule schedule = new LrSchedule(lr, o.warmup(), steps, o.schedule("lin"));
+        int window = o.integer("log_every");
+
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            Params params = Params.fromHost(weights, root);
+            VqVae vae = new VqVae(cfg, params);
+            int last = cfg.patchNums().get(cfg.numScales() - 1);
+            TokenLayout layout = raster ? TokenLayout.raster(last) : TokenLayout.nextScale(cfg.patchNums());
+            VarTransformer var = new VarTransformer(cfg.var(), layout, cfg.vqvae().vocabSize(), cfg.vqvae().zChannels(), params);
+            long paramCount = 0;
+            for (String n : var.weightNames()) paramCount += params.get(n).size();
+            listener.onMessage(String.format(Locale.ROOT, "%s: %d images, %d classes, %d tokens per image, transformer depth %d width %d (%.2fM parameters); %d steps of %d, lr %.2g, device %s",
+                    raster ? "raster" : "var", data.size(), numClasses, layout.length(), cfg.var().depth(), cfg.var().embedDim(),
+                    paramCount / 1e6, steps, batch, lr, device));
+
+            TokenTable table = TokenTable.build(vae, data, raster, o.flip(), batch, root, listener, cancel);
+            AdamW adam = new AdamW(params, new HashSet<>(var.weightNames()), 0.9, 0.95, 1e-8);
+            ScaleStats stats = new ScaleStats(raster ? java.util.List.of(last) : cfg.patchNums(), raster);
+            long start = 0;
+            if (resume != null) {
+                adam.load(resume.optimizer(), resume.step());
+                stats.load(resume.optimizer());
+                start = resume.step();
+                listener.onMessage("resumed at step " + start + " of " + steps);
+            }
+            TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, stats::state);
+            JsonObject extra = new JsonObject();
+            if (o.path("tokenizer") != null) extra.addProperty("tokenizer", o.path("tokenizer").toString());
+            run.setExtra(extra);
+            DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
+            int len = table.length();
+            long seed = o.seed();
+            Progress progress = new Progress(raster ? "raster" : PHASE, steps, batch, listener);
+            GradientGuard guard = new GradientGuard();
+            try (BatchLoader<Batch> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> {
+                SeededRandom r = SeededRandom.of(seed, DROP_STREAM, s);
+                long[] labels = new long[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    labels[i] = data.labels()[idx[i]];
+                    if (r.nextFloat() < condDrop) labels[i] = numClasses;
+                }
+                return new Batch(table.gather(idx, flips), labels);
+            })) {
+                for (long s = start; s < steps; s++) {
+                    run.checkCancel(s);
+                    Batch b = loader.next();
+                    double loss, acc;
+                    try (NDManager sm = root.newSubManager()) {
+                        NDArray tokens = sm.create(b.tokens(), new Shape(batch, len));        // (B, L) int64
+                        NDArray labels = sm.create(b.labels(), new Shape(batch));             // (B) int64
+                        NDArray input = raster
+                                ? vae.quantizer().embed(tokens.get(":, :-1"))                   // (B, N-1, Cvae)
+                                : vae.quantizer().idxToVarInput(table.split(tokens));           // (B, L-1, Cvae)
+                        NDArray nll = null, lossArr = null, logits = null;
+                        double norm = Double.NaN;
+                        for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                logits = var.forward(labels, input);                          // (B, L, V)
+                                NDArray logp = logits.logSoftmax(-1);
+                                nll = logp.gather(tokens.expandDims(-1), -1).squeeze(-1).neg(); // (B, L)
+                                NDArray perToken = smooth > 0 ? nll.mul((float) (1 - smooth)).sub(logp.mean(new int[] {-1}).mul((float) smooth)) : nll;
+                                lossArr = perToken.mean();
+                                gc.backward(lossArr);
+                            }
+                            norm = adam.gradientNorm();
+                            if (guard.accept(norm)) break;
+                            adam.zeroGradients();
+                            listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
+                        }
+                        adam.update(schedule.at(s), wd, clip, norm);
+                        NDArray hit = logits.argMax(-1).eq(tokens).toType(DataType.FLOAT32, false);   // (B, L)
+                        float[] perPos = NDArrays.stack(new ai.djl.ndarray.NDList(nll.mean(new int[] {0}), hit.mean(new int[] {0}))).toFloatArray(); // (2, L)
+                        loss = lossArr.getFloat();
+                        acc = stats.add(perPos, len);
+                    }
+                    if (!Double.isFinite(loss)) throw new IllegalStateException("the loss became " + loss + " at step " + (s + 1) + ": lower --lr");
+                    progress.step(s + 1, loss, acc);
+                    if ((s + 1) % window == 0 || s + 1 == steps) {
+                        listener.onMessage("step " + (s + 1) + ": " + stats.describe());
+                        stats.reset();
+                    }
+                    if (run.checkpointDue(s + 1)) { run.checkpoint(s + 1); progress.resetClock(); }
+                }
+            }
+            return run.finish(steps);
+        }
+    }
+}
