@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.train.TrainOptions;
 
 /**
  * The syntax of the magics: {@code %var COMMAND [POSITIONAL] [key=value ...]} and {@code %%var train}
@@ -123,7 +124,8 @@ public final class VarSyntax {
         StringBuilder sb = new StringBuilder("nextscale %var magics (boxes are fractions of the image; classes are numbers or names):\n");
         for (String u : USAGE.values()) sb.append("  ").append(u).append('\n');
         sb.append("Results of the last command are reachable from Java: org.nextscale.jupyter.VarSession"
-                + " (model(), images(), image(), picture(), pyramid(), psnr(), history()).");
+                + " (model(), images(), image(), picture(), pyramid(), psnr(), history()).\n");
+        sb.append("Training options for %%var train (key [default]):\n").append(TrainOptions.help().stripTrailing());
         return sb.toString();
     }
 

@@ -55,6 +55,7 @@ class VarSyntaxTest {
         String h = VarSyntax.help();
         for (String u : VarSyntax.USAGE.values()) assertTrue(h.contains(u), "help lacks " + u);
         assertTrue(h.contains("VarSession"));
+        assertTrue(h.contains("checkpoint_every") && h.contains("tokenizer model file"), "help lists the training options");
     }
 
     @Test
