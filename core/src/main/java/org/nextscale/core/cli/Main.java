@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 EvalCommand.class,
                 TrainClassifierCommand.class,
+                BenchCommand.class,
                 TrainTokenizerCommand.class,
                 TrainCommand.class,
         })

@@ -82,15 +82,15 @@ public final class Ops {
         return y.reshape(bs, cout, ho, wo);
     }
 
-    /** GroupNorm over (C/groups, H, W) with per-channel affine; x (B, C, H, W). */
-    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+    /**
+     * GroupNorm over (C/groups, H, W) with per-channel affine; x (B, C, H, W). The normalisation is the
+     * engine's fused LayerNorm over each group's C/groups*H*W values (one kernel, forward and backward,
+     * instead of eight passes); {@code ones}/{@code zeros} are its unit gain and zero shift of that length.
+     */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps, NDArray ones, NDArray zeros) {
         Shape s = x.getShape();
-        long b = s.get(0), c = s.get(1);
-        NDArray g = x.reshape(b, groups, -1);                       // (B, G, C/G*H*W)
-        NDArray mean = g.mean(new int[] {2}, true);
-        NDArray centered = g.sub(mean);
-        NDArray var = centered.square().mean(new int[] {2}, true);
-        NDArray y = centered.div(var.add(eps).sqrt()).reshape(s);   // (B, C, H, W)
+        long b = s.get(0), c = s.get(1), n = s.size() / (b * groups);
+        NDArray y = layerNorm(x.reshape(b, groups, n), ones, zeros, eps).reshape(s);    // (B, C, H, W)
         // the (1, C, 1, 1) views are made from the weights: hand them to x's manager so they do not pile
         // up in the weights' manager on every call
         NDArray g4 = gamma.reshape(1, c, 1, 1);
@@ -100,8 +100,13 @@ public final class Ops {
         return y.mul(g4).add(b4);
     }
 
-    /** LayerNorm over the last dimension; gamma/beta may be null (no affine). */
+    /**
+     * LayerNorm over the last dimension. With gain and shift (arrays of that length) it is the engine's
+     * fused kernel; the engine refuses null ones, so without affine it is computed from mean and variance.
+     */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+        if (gamma != null && beta != null)
+            return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, eps).singletonOrThrow();
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray centered = x.sub(mean);
         NDArray var = centered.square().mean(new int[] {-1}, true);
