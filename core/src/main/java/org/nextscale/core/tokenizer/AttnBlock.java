@@ -1,6 +1,8 @@
 package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.nextscale.core.nn.Ops;
 
 /**
  * The reference's AttnBlock: single-head self-attention over all H*W positions, q, k, v from one 1x1
@@ -22,12 +24,22 @@ final class AttnBlock {
 
     /** x (B, C, H, W) -> (B, C, H, W). */
     NDArray forward(NDArray x) {
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray out = attend(x);
+            out.attach(outer);
+            return out;
+        }
+    }
+
+    private NDArray attend(NDArray x) {
         long b = x.getShape().get(0), h = x.getShape().get(2), wd = x.getShape().get(3);
         NDArray qkvs = qkv.forward(norm.forward(x)).reshape(b, 3, channels, h * wd);   // (B, 3, C, HW)
         NDArray q = qkvs.get(":, 0").transpose(0, 2, 1);                                // (B, HW, C)
         NDArray k = qkvs.get(":, 1");                                                   // (B, C, HW)
         NDArray v = qkvs.get(":, 2");                                                   // (B, C, HW)
-        NDArray att = q.matMul(k).mul(scale).softmax(2);                                // (B, HW_q, HW_k)
+        NDArray att = Ops.scale(q.matMul(k), scale).softmax(2);                                // (B, HW_q, HW_k)
         NDArray out = v.matMul(att.transpose(0, 2, 1)).reshape(b, channels, h, wd);    // (B, C, H, W)
         return x.add(projOut.forward(out));
     }
