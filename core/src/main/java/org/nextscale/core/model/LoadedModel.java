@@ -136,8 +136,7 @@ public final class LoadedModel implements VarModel {
         long[] labels = new long[o.count()];
         java.util.Arrays.fill(labels, o.classId() < 0 ? config.var().numClasses() : o.classId());
         NDArray tokens = new RasterSampler(transformer, vae.quantizer()).sample(m.create(labels), o, ProgressListener.NONE, cancel);
-        int side = config.patchNums().get(config.numScales() - 1);
-        return vae.idxToImg(List.of(tokens.reshape(o.count(), (long) side * side))).add(1f).div(2f);
+        return org.nextscale.core.train.RasterCodes.decode(vae, tokens).add(1f).div(2f);      // (B, C, H, W) in [0, 1]
     }
 
     @Override

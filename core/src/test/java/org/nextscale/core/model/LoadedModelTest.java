@@ -116,6 +116,22 @@ class LoadedModelTest {
     }
 
     @Test
+    void aRasterOrderModelGeneratesThroughItsOwnSampler(@TempDir Path tmp) throws IOException {
+        org.nextscale.core.config.ModelConfig tiny = model.config();
+        org.nextscale.core.config.ModelConfig raster = tiny.withVar(tiny.var(), tiny.classNames(), "raster");
+        Path file = tmp.resolve("raster.zip");
+        ModelFile.save(file, raster, org.nextscale.core.train.WeightInit.all(raster, 3), false);
+        try (VarModel r = VarModel.load(file, Device.cpu())) {
+            List<Image> imgs = r.generate(SampleOptions.defaults().withClass(1).withCount(2), (s, d, t) -> {}, CancelToken.none());
+            assertEquals(2, imgs.size());
+            assertEquals(32, imgs.get(0).height());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.edit(caseImage(0),
+                    EditMask.box(32, 32, 0.2, 0.2, 0.8, 0.8), EditMode.INPAINT, SampleOptions.defaults(), (s, d, t) -> {}, CancelToken.none()));
+            assertTrue(e.getMessage().contains("raster"), e.getMessage());
+        }
+    }
+
+    @Test
     void cancellationStopsGeneration() {
         CancelToken cancel = new CancelToken();
         cancel.cancel();
