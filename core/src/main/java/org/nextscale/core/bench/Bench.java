@@ -239,7 +239,7 @@ public final class Bench {
     }
 
     /** The 1-minute load average (Linux), NaN elsewhere. */
-    static double loadAverage() {
+    public static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {

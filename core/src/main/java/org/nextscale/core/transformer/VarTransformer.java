@@ -137,7 +137,7 @@ public final class VarTransformer {
 
     /** A fresh key/value cache for {@link #step}; its arrays live in a sub-manager of {@code parent}. */
     public KvCache newCache(NDManager parent) {
-        return new KvCache(parent, cfg.depth());
+        return new KvCache(parent, cfg.depth(), layout.length());
     }
 
     /** Mean cross-entropy of logits (B, L, V) against tokens (B, L) int64; a scalar. */
