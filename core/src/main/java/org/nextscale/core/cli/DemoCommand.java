@@ -121,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
             for (float[] px : t.images()) out.add(new Image(1, FashionMnist.SIDE, FashionMnist.SIDE, px));
             return out;
         }
-        Path samples = Path.of(System.getProperty("nextscale.home", ".")).resolve("models/samples");
+        Path modelFile = model.model != null ? model.model : org.nextscale.core.model.ShippedModel.path();
+        Path samples = modelFile.toAbsolutePath().getParent().resolve("samples");   // shipped beside the model
         try (var files = Files.list(samples)) {
             for (Path p : files.filter(ImageFiles::isImage).sorted().limit(6).toList()) out.add(ImageFiles.read(p));
         } catch (java.nio.file.NoSuchFileException e) {

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 ImportCommand.class,
                 InfoCommand.class,
                 VerifyCommand.class,
+                EvalCommand.class,
+                TrainClassifierCommand.class,
                 BenchCommand.class,
                 TrainTokenizerCommand.class,
                 TrainCommand.class,

@@ -1,11 +1,12 @@
 package org.nextscale.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 
 /**
  * Small differentiable building blocks shared by the tokenizer and the transformer, written where the
@@ -20,31 +21,65 @@ public final class Ops {
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
-    /** Fewest output filters a k>1 convolution runs with on the CPU while a gradient is recorded (see conv2d). */
-    static final int MIN_CONV_OUT = 32;
-
     /**
-     * 2-D convolution with square kernel; x (B, Cin, H, W), w (Cout, Cin, k, k). PyTorch 2.7.1's CPU
-     * (oneDNN) kernel returns a wrong, often NaN, input gradient for k>1 convolutions with few output
-     * channels and batch > 1 (measured here: 32->1, 32->3, 32->8 always wrong, 8->8 sometimes; 32 or more
-     * outputs exact), which breaks tokenizer training (conv_out has 1 or 3 outputs). So while a gradient
-     * is recorded such convolutions run with zero filters added up to 32 outputs, and the extra channels
-     * are dropped: same values, correct gradients. Inference and GPUs use the plain call.
+     * 2-D convolution with square kernel; x (B, Cin, H, W), w (Cout, Cin, k, k), b (Cout) or null.
+     * The engine's convolution (oneDNN 3.7.1 in PyTorch 2.7.1) returned NaN or silently wrong gradients
+     * here whenever a channel count was not a multiple of its 8/16 blocking (e.g. 1, 3 or 8 channels),
+     * intermittently, most often on a process's first backward pass. So when autograd records the call
+     * and a channel count is not a multiple of 16, the convolution runs as {@link #conv2dMatmul};
+     * aligned convolutions, GPUs (cuDNN) and every call without gradients use the engine (6-8x faster when
+     * training). Aligned convolutions gave the same gradients as the matmul form (1e-3 relative at worst,
+     * on near-zero bias gradients) in repeated runs on tiny-a and tiny-b.
      */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int pad) {
-        long cout = w.getShape().get(0), k = w.getShape().get(2);
-        if (k > 1 && cout < MIN_CONV_OUT && !x.getDevice().isGpu() && (x.hasGradient() || w.hasGradient())) {
-            NDManager m = x.getManager();
-            long extra = MIN_CONV_OUT - cout;
-            // zeros first, so the padded arrays belong to x's manager rather than the weights'
-            NDArray wp = m.zeros(new Shape(extra, w.getShape().get(1), k, w.getShape().get(3)), w.getDataType()).concat(w, 0);
-            NDArray bp = b == null ? null : m.zeros(new Shape(extra), b.getDataType()).concat(b, 0);
-            NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, wp, bp, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
-                    .singletonOrThrow();                                                   // (B, 32, H', W')
-            return y.get(":, " + extra + ":");                                             // (B, Cout, H', W')
-        }
+        boolean aligned = w.getShape().get(0) % 16 == 0 && w.getShape().get(1) % 16 == 0;
+        if (aligned || x.getDevice().isGpu() || !recordsGradient(x, w, b)) return engineConv2d(x, w, b, stride, pad);
+        return conv2dMatmul(x, w, b, stride, pad);
+    }
+
+    /** Whether autograd records an operation on these arrays: one requires a gradient and grad mode is on. */
+    static boolean recordsGradient(NDArray... arrays) {
+        boolean any = false;
+        for (NDArray a : arrays) any |= a != null && a.hasGradient();
+        if (!any) return false;
+        if ("PyTorch".equals(arrays[0].getManager().getEngine().getEngineName())) return ai.djl.pytorch.jni.JniUtils.isGradMode();
+        return true;
+    }
+
+    private static NDArray engineConv2d(NDArray x, NDArray w, NDArray b, int stride, int pad) {
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
                 .singletonOrThrow();
+    }
+
+    /**
+     * The same convolution as one matrix product over the k*k shifted copies of the padded input
+     * (im2col), built from slices, so forward and backward use only slicing and matMul.
+     */
+    public static NDArray conv2dMatmul(NDArray x, NDArray w, NDArray b, int stride, int pad) {
+        long bs = x.getShape().get(0), cin = x.getShape().get(1), h = x.getShape().get(2), wd = x.getShape().get(3);
+        long cout = w.getShape().get(0), k = w.getShape().get(2);
+        long ho = (h + 2L * pad - k) / stride + 1, wo = (wd + 2L * pad - k) / stride + 1;
+        NDArray cols;                                                               // (B, Cin*k*k, Ho*Wo)
+        if (k == 1 && stride == 1 && pad == 0) {
+            cols = x.reshape(bs, cin, h * wd);
+        } else {
+            NDArray xp = pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x;    // (B, Cin, H+2p, W+2p)
+            NDList shifts = new NDList();
+            for (long i = 0; i < k; i++)
+                for (long j = 0; j < k; j++)
+                    shifts.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}",
+                            i, i + stride * (ho - 1) + 1, stride, j, j + stride * (wo - 1) + 1, stride)));  // (B, Cin, Ho, Wo)
+            cols = NDArrays.stack(shifts, 2).reshape(bs, cin * k * k, ho * wo);    // (B, Cin, k*k, Ho, Wo) flattened
+        }
+        NDArray wm = w.reshape(cout, cin * k * k);                                  // (Cout, Cin*k*k), same order as cols
+        wm.attach(x.getManager());
+        NDArray y = wm.matMul(cols);                                                // (B, Cout, Ho*Wo)
+        if (b != null) {
+            NDArray bv = b.reshape(1, cout, 1);
+            bv.attach(x.getManager());
+            y = y.add(bv);
+        }
+        return y.reshape(bs, cout, ho, wo);
     }
 
     /**
@@ -65,21 +100,37 @@ public final class Ops {
         return y.mul(g4).add(b4);
     }
 
-    /** The engine's fused LayerNorm over the last dimension, with gain and shift of that length. */
+    /**
+     * LayerNorm over the last dimension. With gain and shift (arrays of that length) it is the engine's
+     * fused kernel; the engine refuses null ones, so without affine it is computed from mean and variance.
+     */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
-        return LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, eps).singletonOrThrow();
+        if (gamma != null && beta != null)
+            return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, eps).singletonOrThrow();
+        NDArray mean = x.mean(new int[] {-1}, true);
+        NDArray centered = x.sub(mean);
+        NDArray var = centered.square().mean(new int[] {-1}, true);
+        NDArray y = centered.div(var.add(eps).sqrt());
+        if (gamma != null) y = y.mul(gamma);
+        if (beta != null) y = y.add(beta);
+        return y;
     }
 
     /**
-     * GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as the equal
-     * x sigmoid(x (a + b x^2)) with a = 2 sqrt(2/pi), b = 0.044715 a: six passes over x instead of eight;
-     * autograd keeps x, a + b x^2 and the sigmoid (the in-place steps modify a tensor no gradient formula
-     * reads; x^3 through pow would keep its result).
+     * x * s for a constant s. Use this, not {@code x.mul(s)} / {@code div(s)} / {@code pow(s)}, wherever
+     * gradients flow: DJL's Number overloads wrap the constant in a tensor over a Java direct buffer and
+     * close it at once, while autograd keeps that tensor for the backward pass, which then reads freed
+     * memory once the GC has run (NaN gradients, measured). Here the engine allocates the constant.
      */
+    public static NDArray scale(NDArray x, float s) {
+        NDArray k = x.getManager().full(new Shape(), s, x.getDataType()).toDevice(x.getDevice(), false);
+        return x.mul(k);
+    }
+
+    /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), x^3 as x*x*x like PyTorch. */
     public static NDArray geluTanh(NDArray x) {
-        float a = (float) (2 * Math.sqrt(2.0 / Math.PI)), b = (float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715);
-        NDArray poly = x.square().muli(b).addi(a);                 // a + b x^2
-        return x.mul(Activation.sigmoid(x.mul(poly)));
+        NDArray inner = scale(x.add(scale(x.mul(x).mul(x), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
+        return scale(x.mul(inner.tanh().add(1f)), 0.5f);
     }
 
     /** SiLU / swish: x * sigmoid(x). */

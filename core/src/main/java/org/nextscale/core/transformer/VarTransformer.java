@@ -206,11 +206,14 @@ public final class VarTransformer {
                 .reshape(b, l, 3, heads, hd).transpose(2, 0, 3, 1, 4);                          // (3, B, H, L, hd)
         NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);                                   // (B, H, L, hd)
         if (cfg.attnL2Norm()) {
-            NDArray scaleMul = own(w(p + "scale_mul_1H11").minimum(MAX_SCALE_MUL), x.getManager()).exp(); // (1, H, 1, 1)
+            // the cap comes first so the result belongs to the activations' manager, and is an engine-made
+            // tensor because autograd keeps it for the backward pass (see Ops.scale)
+            NDArray cap = x.getManager().full(new Shape(), MAX_SCALE_MUL).toDevice(x.getDevice(), false);
+            NDArray scaleMul = cap.minimum(w(p + "scale_mul_1H11")).exp();                       // (1, H, 1, 1)
             q = q.normalize(2, -1, 1e-12).mul(scaleMul);
             k = k.normalize(2, -1, 1e-12);
         } else {
-            q = q.mul((float) (0.25 / Math.sqrt(hd)));
+            q = Ops.scale(q, (float) (0.25 / Math.sqrt(hd)));
         }
         if (cache != null) {
             k = cache.keys(i, k);                                                                // (B, H, Lk, hd)
