@@ -31,7 +31,10 @@ public final class Pictures {
         return Render.enlarge(Render.grid(images, Math.max(1, Math.min(cols, images.size())), 1), zoom(first.width())).toBufferedImage();
     }
 
-    /** Images side by side with a caption under each (e.g. "before", "after"), all enlarged by one factor. */
+    /**
+     * Images side by side with a caption under each (e.g. "before", "after"), all enlarged by one factor;
+     * a column is widened to fit its caption.
+     */
     public static BufferedImage captioned(List<BufferedImage> images, List<String> captions) {
         int w = 0, h = 0;
         for (BufferedImage i : images) {
@@ -39,8 +42,12 @@ public final class Pictures {
             h = Math.max(h, i.getHeight());
         }
         int f = zoom(Math.min(w, h));
+        int[] col = new int[images.size()];
         int total = GAP;
-        for (BufferedImage i : images) total += i.getWidth() * f + GAP;
+        for (int k = 0; k < images.size(); k++) {
+            col[k] = Math.max(images.get(k).getWidth() * f, textWidth(captions.get(k), 11));
+            total += col[k] + GAP;
+        }
         BufferedImage out = canvas(total, h * f + 2 * GAP + CAPTION);
         Graphics2D g = out.createGraphics();
         int x = GAP;
@@ -48,7 +55,7 @@ public final class Pictures {
             BufferedImage im = images.get(k);
             g.drawImage(im, x, GAP, im.getWidth() * f, im.getHeight() * f, null);
             text(g, captions.get(k), x, h * f + GAP + CAPTION - 4, 11);
-            x += im.getWidth() * f + GAP;
+            x += col[k] + GAP;
         }
         g.dispose();
         return out;
@@ -117,6 +124,18 @@ public final class Pictures {
             g.drawString(s, x, y);
         } catch (RuntimeException | Error e) {
             // no fonts (minimal headless JRE): the picture is still correct without its labels
+        }
+    }
+
+    /** Width of a caption in pixels (0 without usable fonts, where captions are skipped). */
+    private static int textWidth(String s, int size) {
+        try {
+            Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+            int width = g.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, size)).stringWidth(s);
+            g.dispose();
+            return width;
+        } catch (RuntimeException | Error e) {
+            return 0;
         }
     }
 

@@ -15,6 +15,7 @@ import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.TokenPyramid;
@@ -22,6 +23,7 @@ import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.render.Render;
 import org.nextscale.core.train.TrainOptions;
 import org.nextscale.core.train.Training;
@@ -226,28 +228,9 @@ public final class VarMagics {
         return ImageFiles.read(p);
     }
 
-    /** PSNR in dB of b against a, both in [0, 1]; channels are averaged first when the counts differ. */
-    static double psnr(Image a, Image b) {
-        if (a.height() != b.height() || a.width() != b.width())
-            throw new IllegalStateException("reconstruction is " + b.height() + "x" + b.width() + ", input " + a.height() + "x" + a.width());
-        boolean same = a.channels() == b.channels();
-        double se = 0;
-        int n = 0;
-        for (int c = 0; c < (same ? a.channels() : 1); c++)
-            for (int y = 0; y < a.height(); y++)
-                for (int x = 0; x < a.width(); x++) {
-                    double d = same ? a.get(c, y, x) - b.get(c, y, x) : gray(a, y, x) - gray(b, y, x);
-                    se += d * d;
-                    n++;
-                }
-        double mse = se / n;
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(1 / mse);
-    }
-
-    private static double gray(Image i, int y, int x) {
-        double s = 0;
-        for (int c = 0; c < i.channels(); c++) s += Math.max(0, Math.min(1, i.get(c, y, x)));
-        return s / i.channels();
+    /** PSNR in dB of the reconstruction against the input (core's metric; channels converted to the input's first). */
+    static double psnr(Image input, Image reconstruction) {
+        return ImageMetrics.psnr(input.data(), ImageAdapter.convertChannels(reconstruction, input.channels()).data());
     }
 
     private static double[] box(String spec) {

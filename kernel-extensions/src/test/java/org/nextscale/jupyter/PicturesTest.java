@@ -37,6 +37,16 @@ class PicturesTest {
     }
 
     @Test
+    void captionedColumnsFitTheirCaptions() {
+        BufferedImage narrow = Pictures.captioned(List.of(solid(28, 28, 0), solid(28, 28, 0)), List.of("a", "b"));
+        int f = Pictures.zoom(28);
+        assertEquals(4 + 2 * (28 * f + 4), narrow.getWidth());
+        BufferedImage wide = Pictures.captioned(List.of(solid(28, 28, 0), solid(28, 28, 0)),
+                List.of("before", "edited to class Trouser, a long caption"));
+        assertTrue(wide.getWidth() > narrow.getWidth() + 50, "the second column grows to fit its caption: " + wide.getWidth());
+    }
+
+    @Test
     void boxIsOutlinedInRed() {
         BufferedImage b = Pictures.withBox(solid(20, 10, 0), new double[] {0.2, 0.25, 0.8, 0.75});
         assertEquals(0xFF0000, b.getRGB(5, 2) & 0xFFFFFF);

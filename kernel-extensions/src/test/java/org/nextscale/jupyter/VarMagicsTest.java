@@ -223,7 +223,7 @@ class VarMagicsTest {
         Image in = VarMagics.readImage(dir.resolve("a.png"));
         double se = 0;
         for (float v : in.data()) {
-            double d = Math.min(1f, v + 0.1f) - v;
+            double d = (double) Math.min(1f, v + 0.1f) - v;
             se += d * d;
         }
         double expected = 10 * Math.log10(64 / se);
