@@ -23,13 +23,18 @@ class ShippedModelTest {
         String[] r = EvalCommandTest.run("eval", "--model", model().toString(), "--n", "200", "--json");
         assertEquals("0", r[0], r[2]);
         JsonObject o = JsonParser.parseString(r[1]).getAsJsonObject();
-        for (String k : new String[] {"psnr", "ssim", "fd", "fd_floor", "sample_accuracy", "real_accuracy", "precision", "recall", "n"})
+        System.out.println("shipped model, n=200: " + o);
+        for (String k : new String[] {"psnr", "ssim", "fd", "fd_floor", "fd_reconstruction", "sample_accuracy", "real_accuracy",
+                "precision", "recall", "n"})
             assertTrue(o.has(k), "eval --json lacks " + k + ": " + r[1]);
         assertEquals(200, o.get("n").getAsInt());
         assertTrue(o.get("sample_accuracy").getAsDouble() > 0.3, "class accuracy of samples near chance (0.1): " + r[1]);
         assertTrue(o.get("real_accuracy").getAsDouble() > 0.85, r[1]);
         double fd = o.get("fd").getAsDouble(), floor = o.get("fd_floor").getAsDouble();
         assertTrue(Double.isFinite(fd) && fd > floor && floor > 0, "fd " + fd + " floor " + floor);
+        // the tokenizer's reconstructions of real images lie between the real images and the samples
+        double recon = o.get("fd_reconstruction").getAsDouble();
+        assertTrue(floor < recon && recon < fd, "fd_reconstruction " + recon + " not between floor " + floor + " and fd " + fd);
         assertTrue(o.get("psnr").getAsDouble() > 18, "tokenizer PSNR " + o.get("psnr"));
     }
 
