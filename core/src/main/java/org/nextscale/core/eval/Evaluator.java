@@ -63,16 +63,22 @@ public final class Evaluator {
         Image reconstruct(Image image28);
     }
 
-    /** Evaluates a loaded model: samples with {@code sampling} (class, count and seed are set per request). */
+    /**
+     * Evaluates a loaded model: samples with {@code sampling} (class, count and seed are set per request).
+     * A tokenizer-only model is evaluated without samples: its sample metrics are NaN.
+     */
     public static EvalResult evaluate(VarModel model, SampleOptions sampling, Settings s, LabeledImages test,
                                       LabeledImages train, Classifier classifier, ProgressListener progress, CancelToken cancel) {
-        int classes = model.config().classNames().size();
-        if (classes != test.numClasses())
-            throw new IllegalArgumentException("the model has " + classes + " classes but Fashion-MNIST has " + test.numClasses()
-                    + ": evaluation needs a model trained on Fashion-MNIST");
         int side = model.config().imageSize();
-        SampleSource source = (c, count, seed) ->
-                model.generate(sampling.withClass(c).withCount(count).withSeed(seed), ProgressListener.NONE, cancel);
+        SampleSource source = null;
+        if (model.config().hasTransformer()) {
+            int classes = model.config().classNames().size();
+            if (classes != test.numClasses())
+                throw new IllegalArgumentException("the model has " + classes + " classes but Fashion-MNIST has " + test.numClasses()
+                        + ": evaluation needs a model trained on Fashion-MNIST");
+            source = (c, count, seed) ->
+                    model.generate(sampling.withClass(c).withCount(count).withSeed(seed), ProgressListener.NONE, cancel);
+        }
         Reconstructor recon = img -> model.reconstruct(ClassifierInput.toModel(img.data(), side));
         return evaluate(s, test, train, classifier, source, recon, progress, cancel);
     }

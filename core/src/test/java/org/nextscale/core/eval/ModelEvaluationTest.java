@@ -50,15 +50,21 @@ class ModelEvaluationTest {
         final List<SampleOptions> requests = new ArrayList<>();
         final List<Image> reconstructed = new ArrayList<>();
         final List<String> classes;
+        final boolean transformer;
 
         StandIn(List<String> classes) {
+            this(classes, true);
+        }
+
+        StandIn(List<String> classes, boolean transformer) {
             this.classes = classes;
+            this.transformer = transformer;
         }
 
         @Override
         public ModelConfig config() {
             VarConfig var = new VarConfig(classes.size(), 4, 256, 4, 4.0, 1e-6, false, true, 0.1);
-            return new ModelConfig(1, 32, List.of(1, 2, 4, 8), VqVaeConfig.official(), var, classes, "var");
+            return new ModelConfig(1, 32, List.of(1, 2, 4, 8), VqVaeConfig.official(), transformer ? var : null, classes, "var");
         }
 
         @Override
@@ -115,6 +121,19 @@ class ModelEvaluationTest {
         // 16 gray levels barely move the classifier's features: FD of reconstructions near the floor
         assertTrue(r.fdReconstruction() > 0 && r.fdReconstruction() < 1.5 * r.fdFloor(),
                 "fd of reconstructions " + r.fdReconstruction() + " floor " + r.fdFloor());
+    }
+
+    @Test
+    void aTokenizerOnlyModelIsScoredWithoutSamples() {
+        StandIn model = new StandIn(List.of(), false);   // a tokenizer's class names do not matter
+        EvalResult r = Evaluator.evaluate(model, SampleOptions.defaults(), new Evaluator.Settings(100, 0, 25, 3), test, train,
+                classifier, ProgressListener.NONE, CancelToken.none());
+        assertTrue(model.requests.isEmpty(), "no samples asked of a tokenizer-only model");
+        assertEquals(0, r.samples());
+        assertEquals(200, model.reconstructed.size());
+        assertTrue(r.psnr() > 30 && Double.isFinite(r.fdReconstruction()) && Double.isFinite(r.fdFloor()), r.toJson());
+        assertTrue(Double.isNaN(r.fd()) && Double.isNaN(r.sampleAccuracy()) && Double.isNaN(r.precision()) && Double.isNaN(r.recall()));
+        assertTrue(r.toTable().contains("no samples: this model has no transformer"), r.toTable());
     }
 
     @Test
