@@ -230,7 +230,7 @@ public final class VarMagics {
 
     /** PSNR in dB of the reconstruction against the input (core's metric; channels converted to the input's first). */
     static double psnr(Image input, Image reconstruction) {
-        return ImageMetrics.psnr(input.data(), ImageAdapter.convertChannels(reconstruction, input.channels()).data());
+        return ImageMetrics.psnr(input, ImageAdapter.convertChannels(reconstruction, input.channels()));
     }
 
     private static double[] box(String spec) {

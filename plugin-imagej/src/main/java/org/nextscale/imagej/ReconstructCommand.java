@@ -5,8 +5,8 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Locale;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.VarModel;
+import org.nextscale.core.eval.ImageMetrics;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -47,7 +47,7 @@ public class ReconstructCommand extends VarCommand {
             out = m.reconstruct(in);
         }
         progress().progress("reconstructed", 1, 1);
-        psnr = ImageAdapter.psnr(in, out);
+        psnr = ImageMetrics.psnr(in, out);
         reconstruction = ImageConversion.like(out, image, image.getTitle() + " reconstructed");
         tell(String.format(Locale.ROOT, "%s PSNR = %.2f dB", image.getTitle(), psnr));
     }

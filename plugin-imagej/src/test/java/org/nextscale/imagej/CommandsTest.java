@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.eval.ImageMetrics;
 
 /** Every sampling command run headless through SciJava on the tiny-a model (RGB 32x32, 10 classes, 6 scales). */
 class CommandsTest {
@@ -129,7 +129,7 @@ class CommandsTest {
         assertEquals(24, out.getWidth());
         assertEquals(20, out.getHeight());
         assertEquals("sixteen reconstructed", out.getTitle());
-        double expected = ImageAdapter.psnr(ImageConversion.toImage(in), ImageConversion.toImage(out));
+        double expected = ImageMetrics.psnr(ImageConversion.toImage(in), ImageConversion.toImage(out));
         assertTrue(Double.isFinite(c.psnr()) && c.psnr() > 0, "psnr " + c.psnr());
         assertEquals(expected, c.psnr(), 0.01, "PSNR should be that of the returned image");
     }
