@@ -20,6 +20,7 @@ import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.transformer.Editor;
 import org.nextscale.core.transformer.RasterSampler;
@@ -136,7 +137,7 @@ public final class LoadedModel implements VarModel {
         long[] labels = new long[o.count()];
         java.util.Arrays.fill(labels, o.classId() < 0 ? config.var().numClasses() : o.classId());
         NDArray tokens = new RasterSampler(transformer, vae.quantizer()).sample(m.create(labels), o, ProgressListener.NONE, cancel);
-        return org.nextscale.core.train.RasterCodes.decode(vae, tokens).add(1f).div(2f);      // (B, C, H, W) in [0, 1]
+        return RasterCodes.decode(vae, tokens).add(1f).div(2f);      // (B, C, H, W) in [0, 1]
     }
 
     @Override

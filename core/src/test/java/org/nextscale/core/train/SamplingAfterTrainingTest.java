@@ -17,6 +17,7 @@ import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.transformer.RasterSampler;
 import org.nextscale.core.transformer.Sampler;

@@ -1,10 +1,8 @@
-package org.nextscale.core.train;
+package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import org.nextscale.core.tokenizer.MultiScaleQuantizer;
-import org.nextscale.core.tokenizer.VqVae;
 
 /**
  * Tokens of the raster baseline: the encoder's feature map quantized at the last scale's resolution in one
