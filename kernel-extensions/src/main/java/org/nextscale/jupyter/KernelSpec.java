@@ -6,14 +6,13 @@ import com.google.gson.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.nextscale.core.io.AtomicWrite;
 
 /**
  * The kernelspec of the nextscale kernel: {@code kernels/nextscale/kernel.json} telling Jupyter to start
@@ -69,18 +68,8 @@ public final class KernelSpec {
         Path dir = kernelsDir.resolve(NAME);
         Files.createDirectories(dir);
         Path file = dir.resolve("kernel.json");
-        Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
-        try {
-            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n",
-                    StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n";
+        AtomicWrite.write(file, json.getBytes(StandardCharsets.UTF_8));
         return file;
     }
 }
