@@ -7,7 +7,6 @@ import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
-import org.nextscale.core.api.VarModel;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
@@ -54,15 +53,13 @@ public abstract class EditCommand extends VarCommand {
     protected void execute() throws IOException {
         EditMask area = ImageConversion.mask(image, mask);
         Image in = ImageConversion.toImage(image);
-        VarModel m = models.model(model);
-        Image out;
-        synchronized (m) {
+        Image out = onModel(model, m -> {
             int cls = m.classIndex(classId);
             if (mode() == EditMode.CLASS_EDIT && cls < 0)
                 throw new IllegalArgumentException("Class Edit needs a class: give class=<number or name>, e.g. class=3");
             SampleOptions opts = SampleOptions.defaults().withClass(cls).withCount(1).withCfg(cfg).withSeed(seed);
-            out = m.edit(in, area, mode(), opts, progress(), token);
-        }
+            return m.edit(in, area, mode(), opts, progress(), token);
+        });
         result = ImageConversion.like(out, image, image.getTitle() + " " + done());
     }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
-import org.nextscale.core.api.VarModel;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -49,6 +48,9 @@ public class GenerateCommand extends VarCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Generated images")
     private ImagePlus images;
 
+    /** The samples and the name of the class they were drawn for. */
+    private record Generated(String className, List<Image> images) {}
+
     @Override
     public String label() {
         return "VAR Generate";
@@ -57,18 +59,14 @@ public class GenerateCommand extends VarCommand {
     @Override
     protected void execute() throws IOException {
         if (count < 1) throw new IllegalArgumentException("count must be at least 1, got " + count);
-        VarModel m = models.model(model);
-        List<Image> generated;
-        String name;
-        synchronized (m) {
+        Generated g = onModel(model, m -> {
             int cls = m.classIndex(classId);
-            name = cls < 0 ? "unconditional" : m.config().classNames().get(cls);
             SampleOptions opts = new SampleOptions(cls, count, cfg, topK, topP, seed, smooth);
-            generated = m.generate(opts, progress(), token);
-        }
+            return new Generated(cls < 0 ? "unconditional" : m.config().classNames().get(cls), m.generate(opts, progress(), token));
+        });
         List<String> labels = new ArrayList<>();
-        for (int i = 0; i < generated.size(); i++) labels.add(name + " #" + (i + 1) + " seed " + seed);
-        images = ImageConversion.stack(generated, "VAR " + name + " (seed " + seed + ")", labels);
+        for (int i = 0; i < g.images().size(); i++) labels.add(g.className() + " #" + (i + 1) + " seed " + seed);
+        images = ImageConversion.stack(g.images(), "VAR " + g.className() + " (seed " + seed + ")", labels);
     }
 
     public ImagePlus images() {

@@ -5,7 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Locale;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.VarModel;
 import org.nextscale.core.eval.ImageMetrics;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -39,13 +38,8 @@ public class ReconstructCommand extends VarCommand {
 
     @Override
     protected void execute() throws IOException {
-        VarModel m = models.model(model);
         Image in = ImageConversion.toImage(image);
-        Image out;
-        synchronized (m) {
-            checkCancelled();
-            out = m.reconstruct(in);
-        }
+        Image out = onModel(model, m -> m.reconstruct(in));
         progress().progress("reconstructed", 1, 1);
         psnr = ImageMetrics.psnr(in, out);
         reconstruction = ImageConversion.like(out, image, image.getTitle() + " reconstructed");

@@ -5,7 +5,7 @@ import ij.measure.ResultsTable;
 import java.io.File;
 import java.io.IOException;
 import org.nextscale.core.api.TokenPyramid;
-import org.nextscale.core.api.VarModel;
+import org.nextscale.core.api.Image;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -31,6 +31,9 @@ public class TokenizeCommand extends VarCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Tokens")
     private ResultsTable tokens;
 
+    /** The token maps and the model's image side they are shown at. */
+    private record Tokens(TokenPyramid pyramid, int side) {}
+
     @Override
     public String label() {
         return "VAR Tokenize";
@@ -38,17 +41,11 @@ public class TokenizeCommand extends VarCommand {
 
     @Override
     protected void execute() throws IOException {
-        VarModel m = models.model(model);
-        TokenPyramid p;
-        int side;
-        synchronized (m) {
-            checkCancelled();
-            p = m.tokenize(ImageConversion.toImage(image));
-            side = m.config().imageSize();
-        }
+        Image in = ImageConversion.toImage(image);
+        Tokens t = onModel(model, m -> new Tokens(m.tokenize(in), m.config().imageSize()));
         progress().progress("tokenized", 1, 1);
-        tokenMaps = TokenMaps.stack(p, side, image.getTitle() + " tokens");
-        tokens = TokenMaps.table(p);
+        tokenMaps = TokenMaps.stack(t.pyramid(), t.side(), image.getTitle() + " tokens");
+        tokens = TokenMaps.table(t.pyramid());
     }
 
     public ImagePlus tokenMaps() {

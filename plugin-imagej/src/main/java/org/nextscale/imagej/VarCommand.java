@@ -1,11 +1,14 @@
 package org.nextscale.imagej;
 
 import ij.IJ;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.Function;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.CancelledException;
 import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.VarModel;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.event.EventService;
@@ -17,9 +20,9 @@ import org.scijava.ui.UIService;
 /**
  * What every VAR command shares (inputs are never remembered between runs, so that a script that
  * leaves a key out always gets the documented default): progress on the status bar (and as {@link VarProgressEvent}s),
- * cancellation (Esc in ImageJ, {@link #cancel(String)} from SciJava, or an interrupted thread), and
- * failures reported as one line the user can act on. A subclass parses its parameters, calls one core
- * method in {@link #execute()} and converts images.
+ * cancellation (Esc in ImageJ, {@link #cancel(String)} from SciJava, or an interrupted thread), failures
+ * reported as one line the user can act on, and the model calls ({@link #onModel}). A subclass parses its
+ * parameters, calls one core method in {@link #execute()} through {@link #onModel} and converts images.
  */
 public abstract class VarCommand extends ContextCommand {
     private static final int PROGRESS_MAX = 1000;
@@ -107,6 +110,19 @@ public abstract class VarCommand extends ContextCommand {
             status.showStatus(value, PROGRESS_MAX, label() + ": " + stage);
             if (IJ.escapePressed() || Thread.currentThread().isInterrupted()) token.cancel();
         };
+    }
+
+    /**
+     * One core call on the model in {@code file} (the shipped model when null or empty), loaded or reused by
+     * {@link VarModelService}: cancellation is checked first, and the model is locked for the call, since a
+     * model serves one call at a time and Fiji may run several commands at once.
+     */
+    protected <T> T onModel(File file, Function<VarModel, T> call) throws IOException {
+        VarModel m = models.model(file);
+        synchronized (m) {
+            checkCancelled();
+            return call.apply(m);
+        }
     }
 
     /** A line for the user: ImageJ's Log window (standard output when there is none). */
