@@ -42,12 +42,22 @@ public final class Bench {
 
     /**
      * threads: engine threads (0: the engine's default); warmup/reps: runs before and in the median; batch:
-     * config B's batch; compareImages: images per order in the VAR/raster comparison, compare: run it;
-     * profile: after each config-B task, one more run under the engine profiler, reported through the log.
+     * config B's batch; microBatch: images per forward/backward pass of the training steps (the trainers'
+     * micro_batch; 0: the whole batch), a step still being one optimizer update over the whole batch;
+     * compareImages: images per order in the VAR/raster comparison, compare: run it; profile: after each
+     * config-B task, one more run under the engine profiler, reported through the log.
      */
-    public record Options(int threads, int warmup, int reps, int batch, int compareImages, boolean compare, boolean profile) {
+    public record Options(int threads, int warmup, int reps, int batch, int microBatch, int compareImages, boolean compare, boolean profile) {
+        /** The training steps' micro-batch unless told otherwise: a quarter of the batch keeps their peak memory under 3 GB. */
+        public static final int MICRO_BATCH = 16;
+
         public static Options defaults() {
-            return new Options(0, 1, 3, 64, 16, true, false);
+            return new Options(0, 1, 3, 64, MICRO_BATCH, 16, true, false);
+        }
+
+        /** Images per forward/backward pass of a training step. */
+        public int trainMicroBatch() {
+            return microBatch > 0 && microBatch < batch ? microBatch : batch;
         }
     }
 
@@ -70,8 +80,10 @@ public final class Bench {
         }
     }
 
+    /** trainMicroBatch: images per forward/backward pass of both training steps (each step is one update over the batch). */
     public record Result(int threads, String allocator, double loadBefore, double loadAfter, double matmulGflops, Task varTrain, Task vqvaeTrain,
-                         Task tokenize, Task sample, double peakRssMb, double vqvaePeakRssMb, double varSample16, double rasterSample16) {
+                         int trainMicroBatch, Task tokenize, Task sample, double peakRssMb, double vqvaePeakRssMb, double varSample16,
+                         double rasterSample16) {
         public double mfu(Task t) {
             return t == null ? Double.NaN : t.mfu();
         }
@@ -86,8 +98,8 @@ public final class Bench {
         Engine.getInstance();                                                     // starts the engine (reads num_threads)
         if (o.threads() > 0 && JniUtils.getNumThreads() != o.threads()) JniUtils.setNumThreads(o.threads());
         int threads = JniUtils.getNumThreads();
-        log.accept(String.format("engine threads %d, allocator %s, load average %.2f, batch %d, %d warm-up + %d timed runs each",
-                threads, allocator(), loadBefore, o.batch(), o.warmup(), o.reps()));
+        log.accept(String.format("engine threads %d, allocator %s, load average %.2f, batch %d (training steps in micro-batches of %d), %d warm-up + %d timed runs each",
+                threads, allocator(), loadBefore, o.batch(), o.trainMicroBatch(), o.warmup(), o.reps()));
         try (NDManager root = NDManager.newBaseManager(device)) {
             List<Double> rates = new ArrayList<>();
             double before = yardstick(root, o, rates, log);
@@ -150,7 +162,7 @@ public final class Bench {
                 varS = s[0];
                 rasterS = s[1];
             }
-            return new Result(threads, allocator(), loadBefore, loadAverage(), new Timing.Runs(rates.stream().mapToDouble(d -> d).toArray()).median(), varTrain, vqvaeTrain, tokenize, sample, peak, vqPeak, varS, rasterS);
+            return new Result(threads, allocator(), loadBefore, loadAverage(), new Timing.Runs(rates.stream().mapToDouble(d -> d).toArray()).median(), varTrain, vqvaeTrain, o.trainMicroBatch(), tokenize, sample, peak, vqPeak, varS, rasterS);
         }
     }
 
