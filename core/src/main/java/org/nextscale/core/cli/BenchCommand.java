@@ -52,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
         int micro = microBatch != null ? microBatch : Math.min(Bench.Options.MICRO_BATCH, batch);
-        while (microBatch == null && batch % micro != 0) micro--;                       // the default: the largest divisor <= 16
+        while (microBatch == null && batch % micro != 0) micro--;                       // the default: the largest divisor <= MICRO_BATCH
         if (micro < 0 || (micro > 0 && batch % micro != 0))
             throw new IllegalArgumentException("--micro-batch must divide --batch (" + batch + ") into equal parts, or be 0 for the whole batch; got " + micro);
         if (threads != null) {
