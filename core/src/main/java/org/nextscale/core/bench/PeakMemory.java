@@ -43,11 +43,36 @@ public final class PeakMemory implements AutoCloseable {
     }
 
     /**
-     * Hands memory the native allocator holds but no longer uses back to the system, so that a peak measured
-     * afterwards is the work's own: jemalloc (as the launcher preloads it, without decay) purges all arenas,
-     * glibc trims its heaps. Does nothing where neither is found.
+     * Hands memory that is held but no longer used back to the system, so that a peak measured afterwards is
+     * the work's own: the Java heap (a full collection, after which the JVM shrinks the heap; G1 returns the
+     * pages in a background thread, so this waits, 0.5 to 3 s, until the resident size stops falling), then
+     * the native allocator's free memory: jemalloc (as the launcher preloads it, without decay) purges all
+     * arenas, glibc trims its heaps (neither found: nothing). Without the first, a model file written by an
+     * earlier phase of the same process (~1 GB of byte arrays for config B's checkpoint) stayed resident.
      */
     public static void releaseFreeMemory() {
+        releaseJavaHeap();
+        releaseNative();
+    }
+
+    private static void releaseJavaHeap() {
+        System.gc();
+        long last = readKb("VmRSS:");
+        int still = 0;
+        for (int i = 0; i < 30 && (i < 5 || still < 3); i++) {                         // 0.5 to 3 s
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = readKb("VmRSS:");
+            still = now < last - 1024 ? 0 : still + 1;                                       // fell by more than 1 MB?
+            last = Math.min(last, now);
+        }
+    }
+
+    private static void releaseNative() {
         try {
             com.sun.jna.Function f = com.sun.jna.NativeLibrary.getProcess().getFunction("mallctl");
             f.invokeInt(new Object[] {"arena.4096.purge", null, null, null, 0L});                // MALLCTL_ARENAS_ALL

@@ -22,7 +22,8 @@ import org.nextscale.core.train.Training;
  * step's statistics count, set-up and the final model file do not). The first reported step also holds
  * the run's set-up and is never timed; the next {@code warmup} steps are not timed either. With a
  * profile asked for, the step after the warm-up runs under the engine profiler and is reported to the log
- * (and not timed).
+ * (and not timed). Each step is one update over the whole batch, its forward and backward passes in
+ * micro-batches of {@link Bench.Options#trainMicroBatch} images (to bound the activations' memory).
  */
 final class TrainerBench {
     private TrainerBench() {}
@@ -52,6 +53,7 @@ final class TrainerBench {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", "synthetic:" + Math.max(256, 2 * o.batch()));
         m.put("batch", Integer.toString(o.batch()));
+        m.put("micro_batch", Integer.toString(o.trainMicroBatch()));
         m.put("steps", Integer.toString(1 + o.warmup() + o.reps() + (o.profile() ? 1 : 0)));
         m.put("checkpoint_every", "0");
         m.put("log_every", "100000");

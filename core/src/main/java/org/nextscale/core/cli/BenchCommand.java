@@ -34,6 +34,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "config B batch (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--micro-batch", paramLabel = "N", description = "images per forward/backward pass of the training steps, each step "
+            + "still one update over the whole batch (0 = whole batch; default: " + Bench.Options.MICRO_BATCH + ", or the largest divisor of --batch below it)")
+    Integer microBatch;
+
     @Option(names = "--no-compare", description = "skip VAR vs raster order at 16x16 tokens")
     boolean noCompare;
 
@@ -47,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
+        int micro = microBatch != null ? microBatch : Math.min(Bench.Options.MICRO_BATCH, batch);
+        while (microBatch == null && batch % micro != 0) micro--;                       // the default: the largest divisor <= MICRO_BATCH
+        if (micro < 0 || (micro > 0 && batch % micro != 0))
+            throw new IllegalArgumentException("--micro-batch must divide --batch (" + batch + ") into equal parts, or be 0 for the whole batch; got " + micro);
         if (threads != null) {
             if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
             // read by the engine when it starts, which has not happened yet in this process
@@ -54,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Bench.Result r = Bench.run(new Bench.Options(threads == null ? 0 : threads, warmup, reps, batch, 16, !noCompare, profile), Devices.parse(device), line -> {
+        Bench.Result r = Bench.run(new Bench.Options(threads == null ? 0 : threads, warmup, reps, batch, micro, 16, !noCompare, profile), Devices.parse(device), line -> {
             (json ? err : out).println(line);
             (json ? err : out).flush();
         });
@@ -72,7 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
         j.addProperty("load_average_after", r.loadAfter());
         j.addProperty("matmul_gflops", round(r.matmulGflops()));
         task(j, "train", r.varTrain(), r);
+        j.addProperty("train_micro_batch", r.trainMicroBatch());
         task(j, "vqvae_train", r.vqvaeTrain(), r);
+        j.addProperty("vqvae_train_micro_batch", r.trainMicroBatch());
         task(j, "tokenize", r.tokenize(), r);
         task(j, "sample", r.sample(), r);
         j.addProperty("peak_rss_mb", round(r.peakRssMb()));
@@ -104,6 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (Bench.Task t : new Bench.Task[] {r.varTrain(), r.vqvaeTrain(), r.tokenize(), r.sample()})
             s.append(String.format("%-28s %9.3f %9.1f %9.1f %9.1f %10.1f %6.2f%n", t.name(), t.seconds(), t.imagesPerSecond(),
                     t.flops() / 1e9, t.gflops(), t.yardstick(), r.mfu(t)));
+        s.append(String.format("training steps: batch %d in micro-batches of %d (one update per step)%n", r.varTrain().images(), r.trainMicroBatch()));
         s.append(String.format("peak resident memory: VAR training step %.0f MB, VQ-VAE training step %.0f MB%n", r.peakRssMb(), r.vqvaePeakRssMb()));
         if (Double.isFinite(r.varSample16()))
             s.append(String.format("16 images at 16x16 tokens: VAR %.2f s, raster %.2f s, raster/VAR %.1fx%n", r.varSample16(),

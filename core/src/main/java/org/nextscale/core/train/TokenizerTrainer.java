@@ -1,11 +1,9 @@
 package org.nextscale.core.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -24,7 +22,6 @@ import org.nextscale.core.data.LabeledImages;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
-import org.nextscale.core.tokenizer.TrainOutput;
 import org.nextscale.core.tokenizer.VqVae;
 
 /**
@@ -32,7 +29,8 @@ import org.nextscale.core.tokenizer.VqVae;
  * quantizer's VQ/commitment loss, AdamW, warm-up then cosine (default) or linear decay, global gradient-norm
  * clipping. At step 0 the codebook is drawn from encoder features; every log_every steps the codebook usage
  * per scale is reported and (reinit_dead) entries unused over that window are re-drawn from the current
- * batch's quantizer inputs, since the small scales collapse easily.
+ * batch's quantizer inputs, since the small scales collapse easily. With micro_batch the step's forward and
+ * backward passes run in parts of the batch ({@link TokenizerStep}), one update per step.
  */
 final class TokenizerTrainer {
     static final String PHASE = "tokenizer";
@@ -59,8 +57,9 @@ final class TokenizerTrainer {
         LrSchedule schedule = new LrSchedule(lr, o.warmup(), steps, o.schedule("cos"));
         int window = o.integer("log_every");
         boolean reinit = o.flag("reinit_dead");
-        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %d images %dx%dx%d, %d classes; %d steps of %d, lr %.2g, device %s",
-                data.size(), data.channels(), data.height(), data.width(), data.numClasses(), steps, batch, lr, device));
+        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %d images %dx%dx%d, %d classes; %d steps of %d%s, lr %.2g, device %s",
+                data.size(), data.channels(), data.height(), data.width(), data.numClasses(), steps, batch,
+                o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device));
 
         try (NDManager root = NDManager.newBaseManager(device)) {
             Map<String, HostTensor> init = resume != null ? resume.weights() : WeightInit.init(cfg, o.seed(), "vae.");
@@ -80,6 +79,8 @@ final class TokenizerTrainer {
             int c = cfg.channels(), size = cfg.imageSize();
             Progress progress = new Progress(PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
+            TokenizerStep step = new TokenizerStep(vae);
+            int micro = o.microBatch();
             try (BatchLoader<float[]> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> pixels(data, idx, flips))) {
                 for (long s = start; s < steps; s++) {
                     run.checkCancel(s);
@@ -88,24 +89,18 @@ final class TokenizerTrainer {
                     try (NDManager sm = root.newSubManager()) {
                         NDArray img = sm.create(px, new Shape(batch, c, size, size));     // (B, C, H, W) in [-1, 1]
                         if (s == 0 && resume == null) CodebookUsage.redraw(vae, params, img, null, o.seed(), s);
-                        NDArray lossArr = null;
-                        TrainOutput t = null;
+                        TokenizerStep.Result r = null;
                         double norm = Double.NaN;
                         for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                t = vae.forwardTrain(img);
-                                NDArray diff = t.out().sub(img);                              // (B, C, H, W)
-                                lossArr = diff.abs().mean().add(diff.square().mean()).add(t.vqLoss());
-                                gc.backward(lossArr);
-                            }
+                            r = step.run(sm, px, batch, micro);                        // gradients of the whole batch
                             norm = adam.gradientNorm();
                             if (guard.accept(norm)) break;
                             adam.zeroGradients();
                             listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
                         }
                         adam.update(schedule.at(s), wd, clip, norm);
-                        loss = lossArr.getFloat();
-                        usage.add(t.usageCounts());
+                        loss = r.loss();
+                        usage.add(r.usage());
                         if ((s + 1) % window == 0 || s + 1 == steps) {
                             listener.onMessage(String.format(Locale.ROOT, "step %d: loss %.4f, codebook usage per scale %s", s + 1, loss, usage.describe()));
                             if (reinit && s + 1 < steps) {

@@ -31,6 +31,8 @@ public final class TrainOptions {
         key("data", Kind.TEXT, "fashion-mnist", "a folder of images (one sub-folder per class), 'fashion-mnist[:folder]' or 'synthetic[:N]'");
         key("steps", Kind.INT, "2000", "optimizer steps");
         key("batch", Kind.INT, "64", "images per step");
+        key("micro_batch", Kind.INT, "0", "run each step's batch in parts of N images (forward + backward each, one update; "
+                + "the same gradient in less memory); must divide batch, 0 = whole batch");
         key("lr", Kind.FLOAT, "", "peak learning rate (default 5e-4 tokenizer, 1e-3 transformer)");
         key("seed", Kind.INT, "0", "seed of initialisation, data order, flips and label dropout");
         key("device", Kind.TEXT, "cpu", "cpu, gpu or gpu:N");
@@ -179,6 +181,8 @@ public final class TrainOptions {
     public String data() { return text("data"); }
     public int steps() { return integer("steps"); }
     public int batch() { return integer("batch"); }
+    /** Images per forward/backward pass: micro_batch, or the whole batch when it is 0. */
+    public int microBatch() { return integer("micro_batch") == 0 ? batch() : integer("micro_batch"); }
     public long seed() { return Long.parseLong(text("seed")); }
     public String device() { return text("device"); }
     public int checkpointEvery() { return integer("checkpoint_every"); }
@@ -229,6 +233,11 @@ public final class TrainOptions {
         positive("steps");
         positive("batch");
         nonNegative("checkpoint_every");
+        nonNegative("micro_batch");
+        int micro = integer("micro_batch");
+        if (micro > 0 && batch() % micro != 0)
+            throw new IllegalArgumentException("training option micro_batch (" + micro + ") must divide batch (" + batch()
+                    + ") into equal parts, e.g. " + divisorBelow(batch(), micro) + "; 0 = whole batch");
         nonNegative("limit");
         positive("vocab");
         positive("z");
@@ -267,6 +276,12 @@ public final class TrainOptions {
         if (!text("image_size").isEmpty() && integer("image_size") != size)
             throw new IllegalArgumentException("training option image_size " + text("image_size") + " does not match the last patch_num " + pn.get(pn.size() - 1)
                     + " x downsampling " + down + " = " + size + "; change patch_nums or ch_mult");
+    }
+
+    /** The largest divisor of n that is at most limit (for the micro_batch message). */
+    private static int divisorBelow(int n, int limit) {
+        for (int d = Math.min(n, limit); d > 1; d--) if (n % d == 0) return d;
+        return 1;
     }
 
     private void positive(String k) {

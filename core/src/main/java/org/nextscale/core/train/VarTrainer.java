@@ -1,13 +1,7 @@
 package org.nextscale.core.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,8 +32,9 @@ import org.nextscale.core.transformer.VarTransformer;
  * classifier-free guidance works), optional label smoothing, AdamW (0.9, 0.95, weight decay 0.05 off
  * biases/norms/embeddings), warm-up then linear decay, global gradient-norm clipping, init_weights. The
  * data set is tokenized once up front ({@link TokenTable}). With order "raster" the same transformer learns
- * next-token prediction over the last scale's token map (the baseline). Writes tokenizer + transformer in one
- * model file.
+ * next-token prediction over the last scale's token map (the baseline). With micro_batch the step's forward
+ * and backward passes run in parts of the batch ({@link VarStep}), one update per step. Writes tokenizer +
+ * transformer in one model file.
  */
 final class VarTrainer {
     static final String PHASE = "var";
@@ -93,9 +88,9 @@ final class VarTrainer {
             VarTransformer var = new VarTransformer(cfg.var(), layout, cfg.vqvae().vocabSize(), cfg.vqvae().zChannels(), params);
             long paramCount = 0;
             for (String n : var.weightNames()) paramCount += params.get(n).size();
-            listener.onMessage(String.format(Locale.ROOT, "%s: %d images, %d classes, %d tokens per image, transformer depth %d width %d (%.2fM parameters); %d steps of %d, lr %.2g, device %s",
+            listener.onMessage(String.format(Locale.ROOT, "%s: %d images, %d classes, %d tokens per image, transformer depth %d width %d (%.2fM parameters); %d steps of %d%s, lr %.2g, device %s",
                     raster ? "raster" : "var", data.size(), numClasses, layout.length(), cfg.var().depth(), cfg.var().embedDim(),
-                    paramCount / 1e6, steps, batch, lr, device));
+                    paramCount / 1e6, steps, batch, o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device));
 
             TokenTable table = TokenTable.build(vae, data, raster, o.flip(), batch, root, listener, cancel);
             AdamW adam = new AdamW(params, new HashSet<>(var.weightNames()), 0.9, 0.95, 1e-8);
@@ -116,6 +111,8 @@ final class VarTrainer {
             long seed = o.seed();
             Progress progress = new Progress(raster ? "raster" : PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
+            VarStep step = new VarStep(var, vae, table, raster, smooth);
+            int micro = o.microBatch();
             try (BatchLoader<Batch> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> {
                 SeededRandom r = SeededRandom.of(seed, DROP_STREAM, s);
                 long[] labels = new long[idx.length];
@@ -128,35 +125,17 @@ final class VarTrainer {
                 for (long s = start; s < steps; s++) {
                     run.checkCancel(s);
                     Batch b = loader.next();
-                    double loss, acc;
-                    try (NDManager sm = root.newSubManager()) {
-                        NDArray tokens = sm.create(b.tokens(), new Shape(batch, len));        // (B, L) int64
-                        NDArray labels = sm.create(b.labels(), new Shape(batch));             // (B) int64
-                        NDArray input = raster
-                                ? vae.quantizer().embed(tokens.get(":, :-1"))                   // (B, N-1, Cvae)
-                                : vae.quantizer().idxToVarInput(table.split(tokens));           // (B, L-1, Cvae)
-                        NDArray nll = null, lossArr = null, logits = null;
-                        double norm = Double.NaN;
-                        for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                logits = var.forward(labels, input);                          // (B, L, V)
-                                NDArray logp = logits.logSoftmax(-1);
-                                nll = logp.gather(tokens.expandDims(-1), -1).squeeze(-1).neg(); // (B, L)
-                                NDArray perToken = smooth > 0 ? nll.mul((float) (1 - smooth)).sub(logp.mean(new int[] {-1}).mul((float) smooth)) : nll;
-                                lossArr = perToken.mean();
-                                gc.backward(lossArr);
-                            }
-                            norm = adam.gradientNorm();
-                            if (guard.accept(norm)) break;
-                            adam.zeroGradients();
-                            listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
-                        }
-                        adam.update(schedule.at(s), wd, clip, norm);
-                        NDArray hit = logits.argMax(-1).eq(tokens).toType(DataType.FLOAT32, false);   // (B, L)
-                        float[] perPos = NDArrays.stack(new ai.djl.ndarray.NDList(nll.mean(new int[] {0}), hit.mean(new int[] {0}))).toFloatArray(); // (2, L)
-                        loss = lossArr.getFloat();
-                        acc = stats.add(perPos, len);
+                    VarStep.Result r = null;
+                    double norm = Double.NaN;
+                    for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
+                        r = step.run(root, b.tokens(), b.labels(), micro);          // gradients of the whole batch
+                        norm = adam.gradientNorm();
+                        if (guard.accept(norm)) break;
+                        adam.zeroGradients();
+                        listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
                     }
+                    adam.update(schedule.at(s), wd, clip, norm);
+                    double loss = r.loss(), acc = stats.add(r.perPosition(), len);
                     if (!Double.isFinite(loss)) throw new IllegalStateException("the loss became " + loss + " at step " + (s + 1) + ": lower --lr");
                     progress.step(s + 1, loss, acc);
                     if ((s + 1) % window == 0 || s + 1 == steps) {

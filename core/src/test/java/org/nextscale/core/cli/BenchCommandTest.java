@@ -1,11 +1,16 @@
 package org.nextscale.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.nextscale.core.bench.Bench;
+import picocli.CommandLine;
 
 class BenchCommandTest {
     @Test
@@ -14,17 +19,31 @@ class BenchCommandTest {
         Bench.Task vq = new Bench.Task("VQ-VAE training step", 4.0, 64, 400e9, 100.0);
         Bench.Task tok = new Bench.Task("tokenize 64 images", 0.5, 64, 50e9, 100.0);
         Bench.Task sample = new Bench.Task("sample 64 images", 8.0, 64, 560e9, 100.0);
-        Bench.Result r = new Bench.Result(2, "jemalloc+thp", 3.0, 2.0, 80.0, train, vq, tok, sample, 4500, 4000, 9.0, 18.0);
+        Bench.Result r = new Bench.Result(2, "jemalloc+thp", 3.0, 2.0, 80.0, train, vq, 16, tok, sample, 2500, 2000, 9.0, 18.0);
         JsonObject j = BenchCommand.toJson(r);
         for (String key : new String[] {"matmul_gflops", "train_mfu", "vqvae_train_mfu", "tokenize_mfu", "sample_mfu",
-                "train_images_per_s", "sample_images_per_s", "tokenize_images_per_s", "peak_rss_mb", "raster_over_var"})
+                "train_images_per_s", "sample_images_per_s", "tokenize_images_per_s", "peak_rss_mb", "vqvae_peak_rss_mb", "train_micro_batch", "vqvae_train_micro_batch", "raster_over_var"})
             assertTrue(j.has(key), key);
         assertEquals(1.2, j.get("train_mfu").getAsDouble(), 1e-9);
         assertEquals(1.0, j.get("vqvae_train_mfu").getAsDouble(), 1e-9);
         assertEquals(6.4, j.get("train_images_per_s").getAsDouble(), 1e-9);
         assertEquals(128.0, j.get("tokenize_images_per_s").getAsDouble(), 1e-9);
         assertEquals(2.0, j.get("raster_over_var").getAsDouble(), 1e-9);
-        assertEquals(4500, j.get("peak_rss_mb").getAsDouble(), 1e-9);
+        assertEquals(2500, j.get("peak_rss_mb").getAsDouble(), 1e-9);
+        assertEquals(16, j.get("train_micro_batch").getAsInt());
         assertTrue(BenchCommand.table(r).contains("raster/VAR 2.0x"));
+        assertTrue(BenchCommand.table(r).contains("batch 64 in micro-batches of 16"), BenchCommand.table(r));
+    }
+
+    @Test
+    void microBatchMustDivideTheBatch() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        for (CommandLine sub : cl.getSubcommands().values()) sub.setErr(new PrintWriter(err));
+        int code = cl.execute("bench", "--batch", "64", "--micro-batch", "24");
+        assertNotEquals(0, code);
+        String text = err.toString().trim();
+        assertFalse(text.contains("\n"), text);
+        assertTrue(text.contains("--micro-batch must divide --batch (64) into equal parts, or be 0 for the whole batch; got 24"), text);
     }
 }

@@ -15,7 +15,8 @@ import org.nextscale.core.model.ModelFile;
 
 /**
  * A run cancelled after step 5 and resumed from its checkpoint gives, at every later step, exactly the loss
- * of an uninterrupted run, and the same final weights; the cancelled run left a loadable checkpoint.
+ * of an uninterrupted run, and the same final weights; the cancelled run left a loadable checkpoint. Also
+ * with micro-batches (the option is kept in the checkpoint, so the resumed run splits its batches alike).
  */
 class ResumeAndCancelTest {
     @TempDir
@@ -44,8 +45,27 @@ class ResumeAndCancelTest {
         check(o, false);
     }
 
+    @Test
+    void tokenizerWithMicroBatchesResumesBitForBit() throws IOException {
+        Map<String, String> o = TinyRuns.tokenizer("", 12);
+        o.put("log_every", "4");
+        o.put("micro_batch", "8");                   // 16 = 2 x 8
+        check(o, true, "tok-micro");
+    }
+
+    @Test
+    void transformerWithMicroBatchesResumesBitForBit() throws IOException {
+        Map<String, String> o = TinyRuns.var(tokenizer.toString(), "", 12);
+        o.put("micro_batch", "4");                   // 16 = 4 x 4: gradients accumulated over four passes
+        o.put("cond_drop", "0.3");
+        check(o, false, "var-micro");
+    }
+
     private static void check(Map<String, String> o, boolean tok) throws IOException {
-        String name = tok ? "tok" : "var";
+        check(o, tok, tok ? "tok" : "var");
+    }
+
+    private static void check(Map<String, String> o, boolean tok, String name) throws IOException {
         o.put("out", dir.resolve(name + "-a.zip").toString());
         Recorder a = new Recorder();
         Path outA = run(o, tok, a);

@@ -1,0 +1,85 @@
+package org.nextscale.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import org.nextscale.core.nn.Ops;
+import org.nextscale.core.tokenizer.VqVae;
+import org.nextscale.core.transformer.VarTransformer;
+
+/**
+ * The transformer's loss of one training step and its gradient, left in the weights' gradients for the
+ * optimizer. The batch may run in micro-batches of {@code micro} images, one forward and backward pass each
+ * in its own scope, so that only one micro-batch's activations exist at a time: each pass's loss is scaled
+ * by micro / batch, so the gradients that the engine adds up across the passes are the gradient of the
+ * whole batch's mean loss, and the loss and per-position statistics reported cover the whole batch.
+ * (DJL's PyTorch GradientCollector does not zero gradients when it opens; {@link AdamW#update} does.)
+ */
+final class VarStep {
+    private final VarTransformer var;
+    private final VqVae vae;
+    private final TokenTable table;
+    private final boolean raster;
+    private final double smooth;
+
+    /**
+     * @param loss        mean loss over the batch's tokens (label-smoothed when smoothing is on)
+     * @param perPosition (2, L) flattened: mean cross-entropy per sequence position over the batch, then the
+     *                    mean top-1 accuracy per position
+     */
+    record Result(double loss, float[] perPosition) {}
+
+    VarStep(VarTransformer var, VqVae vae, TokenTable table, boolean raster, double smooth) {
+        this.var = var;
+        this.vae = vae;
+        this.table = table;
+        this.raster = raster;
+        this.smooth = smooth;
+    }
+
+    /**
+     * Forward and backward over the batch in parts of {@code micro} images (which must divide the batch);
+     * gradients are added to whatever the weights hold. Arrays live in sub-managers of {@code parent}.
+     *
+     * @param tokens (B * L) int64 tokens of the batch in sequence order
+     * @param labels (B) class labels, already label-dropped
+     */
+    Result run(NDManager parent, long[] tokens, long[] labels, int micro) {
+        int batch = labels.length, len = table.length();
+        if (micro <= 0 || batch % micro != 0) throw new IllegalArgumentException("micro-batch " + micro + " does not divide the batch " + batch);
+        int parts = batch / micro;
+        double loss = 0;
+        double[] sums = new double[2 * len];
+        for (int p = 0; p < parts; p++) {
+            try (NDManager m = parent.newSubManager()) {
+                NDArray tok = m.create(Arrays.copyOfRange(tokens, p * micro * len, (p + 1) * micro * len), new Shape(micro, len)); // (b, L) int64
+                NDArray lab = m.create(Arrays.copyOfRange(labels, p * micro, (p + 1) * micro), new Shape(micro));              // (b) int64
+                NDArray input = raster
+                        ? vae.quantizer().embed(tok.get(":, :-1"))                    // (b, N-1, Cvae)
+                        : vae.quantizer().idxToVarInput(table.split(tok));            // (b, L-1, Cvae)
+                NDArray logits, nll, partLoss;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    logits = var.forward(lab, input);                                 // (b, L, V)
+                    NDArray logp = logits.logSoftmax(-1);
+                    nll = logp.gather(tok.expandDims(-1), -1).squeeze(-1).neg();     // (b, L)
+                    NDArray perToken = smooth > 0 ? nll.mul((float) (1 - smooth)).sub(logp.mean(new int[] {-1}).mul((float) smooth)) : nll;
+                    partLoss = perToken.mean();                                       // this part's mean
+                    gc.backward(parts == 1 ? partLoss : Ops.scale(partLoss, (float) micro / batch));
+                }
+                NDArray hit = logits.argMax(-1).eq(tok).toType(DataType.FLOAT32, false);  // (b, L)
+                float[] s = NDArrays.stack(new NDList(nll.sum(new int[] {0}), hit.sum(new int[] {0}))).toFloatArray(); // (2, L)
+                for (int i = 0; i < s.length; i++) sums[i] += s[i];
+                loss += partLoss.getFloat() * ((double) micro / batch);
+            }
+        }
+        float[] perPosition = new float[2 * len];
+        for (int i = 0; i < perPosition.length; i++) perPosition[i] = (float) (sums[i] / batch);
+        return new Result(loss, perPosition);
+    }
+}
