@@ -20,4 +20,17 @@ public final class TestPaths {
                 + ": the shared/ folder must sit beside the repository");
         return p;
     }
+
+    /**
+     * The parity set NAME saved as a model zip in {@code dir} (random weights, real pipeline): the small
+     * model tests use for the facade, the CLI and the front ends.
+     */
+    public static Path parityModel(String name, Path dir) throws java.io.IOException {
+        Path p = parity(name);
+        org.nextscale.core.config.ModelConfig cfg = org.nextscale.core.config.ConfigJson.parse(Files.readString(p.resolve("config.json")));
+        java.util.Map<String, org.nextscale.core.io.HostTensor> w = org.nextscale.core.io.SafeTensors.read(p.resolve("weights.safetensors"));
+        Path out = dir.resolve(name + ".zip");
+        org.nextscale.core.model.ModelFile.save(out, cfg, w, false);
+        return out;
+    }
 }

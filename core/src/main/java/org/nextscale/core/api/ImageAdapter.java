@@ -6,9 +6,11 @@ package org.nextscale.core.api;
  *   <li>Channels: a gray image given to an RGB model is replicated to three channels; an RGB image given
  *       to a gray model becomes its luminance (0.299 R + 0.587 G + 0.114 B). Results come back with the
  *       input's channel count (luminance again, or replication).</li>
- *   <li>Size: an image whose size differs from the model's square side is resized to it with bilinear
- *       interpolation (area-averaged when shrinking), and the result is resized back to the input's size
- *       the same way. Non-square images are stretched to the square and back.</li>
+ *   <li>Size: an image a little smaller than the model (each side short by at most a quarter of itself,
+ *       e.g. Fashion-MNIST's 28 px for a 32 px model) is zero-padded around the centre, keeping every
+ *       pixel, and results are cropped back; this is also how training fits such data sets. Any other
+ *       size is resized to the model's square side with bilinear interpolation (area-averaged when
+ *       shrinking) and results are resized back the same way; non-square images are stretched.</li>
  *   <li>Values: {@link Image} holds [0, 1]; front ends map bit depths to that range (8-bit /255, 16-bit
  *       /65535, float images by their display range) before calling.</li>
  * </ul>
@@ -22,12 +24,41 @@ public final class ImageAdapter {
     }
 
     public static Image toModel(Image img, int side, int channels) {
-        return resize(convertChannels(img, channels), side, side);
+        Image c = convertChannels(img, channels);
+        return pads(img.height(), img.width(), side) ? pad(c, side) : resize(c, side, side);
     }
 
     /** The inverse of {@link #toModel}: back to {@code like}'s size and channel count. */
     public static Image fromModel(Image result, Image like) {
-        return convertChannels(resize(result, like.height(), like.width()), like.channels());
+        Image sized = pads(like.height(), like.width(), result.height())
+                ? crop(result, like.height(), like.width())
+                : resize(result, like.height(), like.width());
+        return convertChannels(sized, like.channels());
+    }
+
+    /** True when an (h, w) image is brought to {@code side} by zero padding rather than resizing. */
+    public static boolean pads(int h, int w, int side) {
+        return h <= side && w <= side && (h < side || w < side) && (side - h) * 4 <= h && (side - w) * 4 <= w;
+    }
+
+    /** Zero padding around the centre to side x side (the extra pixel, if odd, goes bottom/right). */
+    public static Image pad(Image img, int side) {
+        int h = img.height(), w = img.width(), c = img.channels(), top = (side - h) / 2, left = (side - w) / 2;
+        float[] out = new float[c * side * side];
+        for (int ch = 0; ch < c; ch++)
+            for (int y = 0; y < h; y++)
+                System.arraycopy(img.data(), (ch * h + y) * w, out, (ch * side + y + top) * side + left, w);
+        return new Image(c, side, side, out);
+    }
+
+    /** The centre h x w of an image padded by {@link #pad}. */
+    public static Image crop(Image img, int h, int w) {
+        int c = img.channels(), side = img.height(), top = (side - h) / 2, left = (img.width() - w) / 2;
+        float[] out = new float[c * h * w];
+        for (int ch = 0; ch < c; ch++)
+            for (int y = 0; y < h; y++)
+                System.arraycopy(img.data(), (ch * side + y + top) * img.width() + left, out, (ch * h + y) * w, w);
+        return new Image(c, h, w, out);
     }
 
     public static Image convertChannels(Image img, int channels) {

@@ -16,7 +16,7 @@ public interface VarModel extends AutoCloseable {
 
     /** Loads a model file (.zip with model.json + weights.safetensors). */
     static VarModel load(Path file, Device device) throws IOException {
-        throw new UnsupportedOperationException("VarModel.load: not implemented yet");
+        return org.nextscale.core.model.LoadedModel.load(file, device);
     }
 
     /**
@@ -24,7 +24,7 @@ public interface VarModel extends AutoCloseable {
      * property nextscale.model, the environment variable NEXTSCALE_MODEL, then nextscale.home/models.
      */
     static VarModel loadShipped(Device device) throws IOException {
-        throw new UnsupportedOperationException("VarModel.loadShipped: not implemented yet");
+        return load(org.nextscale.core.model.ShippedModel.path(), device);
     }
 
     ModelConfig config();

@@ -9,7 +9,21 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "nextscale", mixinStandardHelpOptions = true, version = "nextscale 0.1.0",
         description = "VAR (next-scale prediction) on the JVM: train, sample, tokenize and edit images.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                DemoCommand.class,
+                GenerateCommand.class,
+                TokenizeCommand.class,
+                ReconstructCommand.class,
+                EditCommand.Inpaint.class,
+                EditCommand.Outpaint.class,
+                EditCommand.ClassEdit.class,
+                ImportCommand.class,
+                InfoCommand.class,
+                VerifyCommand.class,
+                EvalCommand.class,
+                TrainClassifierCommand.class,
+        })
 public final class Main implements Runnable {
 
     @Override

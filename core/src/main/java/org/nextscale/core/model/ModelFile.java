@@ -240,8 +240,8 @@ public final class ModelFile {
         }
         if (!fit.misShaped().isEmpty()) {
             if (m.length() > 0) m.append("; ");
-            m.append(fit.misShaped().get(0).replace("the config needs", CONFIG_ENTRY + " needs"));
-            if (fit.misShaped().size() > 1) m.append(" (and ").append(fit.misShaped().size() - 1).append(" more mis-shaped)");
+            m.append("weight ").append(fit.misShaped().get(0).replace("(config: ", "(" + CONFIG_ENTRY + ": "));
+            if (fit.misShaped().size() > 1) m.append(" and ").append(fit.misShaped().size() - 1).append(" more mis-shaped");
         }
         return m.toString();
     }

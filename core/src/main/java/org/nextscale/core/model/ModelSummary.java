@@ -19,7 +19,7 @@ public final class ModelSummary {
         s.append(String.format(Locale.ROOT, "image:       %dx%d px, %d channel%s (%s)%n", c.imageSize(), c.imageSize(), ch,
                 ch == 1 ? "" : "s", ch == 1 ? "gray" : ch == 3 ? "RGB" : "multi-channel"));
         VqVaeConfig v = c.vqvae();
-        s.append(String.format(Locale.ROOT, "tokenizer:   %s parameters; vocab %d, z %d, ch %d, ch_mult %s, %d res blocks, downsample %d, phi %s (ratio %s)%n",
+        s.append(String.format(Locale.ROOT, "tokenizer:   %s parameters; vocab %d, z %d, ch %d, ch_mult %s, %d res blocks, downsample %d; phi %s, ratio %s%n",
                 count(WeightSpec.parameterCount(c, "vae.")), v.vocabSize(), v.zChannels(), v.ch(), join(v.chMult()),
                 v.numResBlocks(), v.downsample(), WeightSpec.phiVariant(v), trim(Math.abs(v.quantResi()))));
         VarConfig t = c.var();

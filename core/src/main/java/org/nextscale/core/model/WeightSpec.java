@@ -259,14 +259,14 @@ public final class WeightSpec {
             List<String> parts = new ArrayList<>();
             if (!missing.isEmpty()) parts.add("missing " + first(missing, perKind, true));
             if (!unexpected.isEmpty()) parts.add("unexpected " + first(unexpected, perKind, true));
-            if (!misShaped.isEmpty()) parts.add(first(misShaped, perKind, false));
+            if (!misShaped.isEmpty()) parts.add("mis-shaped " + first(misShaped, perKind, false));
             return String.join("; ", parts);
         }
 
         private static String first(List<String> items, int n, boolean quote) {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < Math.min(n, items.size()); i++) {
-                if (i > 0) b.append(quote ? ", " : "; ");
+                if (i > 0) b.append(", ");
                 b.append(quote ? "'" + items.get(i) + "'" : items.get(i));
             }
             if (items.size() > n) b.append(" and ").append(items.size() - n).append(" more");
@@ -283,9 +283,9 @@ public final class WeightSpec {
             HostTensor t = weights.get(e.name());
             if (t == null) missing.add(e.name());
             else if (!Arrays.equals(t.shape(), e.shape()))
-                misShaped.add("'" + e.name() + "' has shape " + Arrays.toString(t.shape()) + " but the config needs " + Arrays.toString(e.shape()));
+                misShaped.add("'" + e.name() + "' " + Arrays.toString(t.shape()) + " (config: " + Arrays.toString(e.shape()) + ")");
             else if (t.isFloating() != e.dtype().startsWith("F"))
-                misShaped.add("'" + e.name() + "' has dtype " + t.dtype() + " but the config needs " + e.dtype());
+                misShaped.add("'" + e.name() + "' " + t.dtype() + " (config: " + e.dtype() + ")");
         }
         for (String k : weights.keySet()) if (!names.containsKey(k)) unexpected.add(k);
         return new Fit(missing, unexpected, misShaped);

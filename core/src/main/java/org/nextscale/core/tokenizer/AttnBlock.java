@@ -1,6 +1,7 @@
 package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import org.nextscale.core.nn.Ops;
 
 /**
  * The reference's AttnBlock: single-head self-attention over all H*W positions, q, k, v from one 1x1
@@ -27,7 +28,7 @@ final class AttnBlock {
         NDArray q = qkvs.get(":, 0").transpose(0, 2, 1);                                // (B, HW, C)
         NDArray k = qkvs.get(":, 1");                                                   // (B, C, HW)
         NDArray v = qkvs.get(":, 2");                                                   // (B, C, HW)
-        NDArray att = q.matMul(k).mul(scale).softmax(2);                                // (B, HW_q, HW_k)
+        NDArray att = Ops.scale(q.matMul(k), scale).softmax(2);                                // (B, HW_q, HW_k)
         NDArray out = v.matMul(att.transpose(0, 2, 1)).reshape(b, channels, h, wd);    // (B, C, H, W)
         return x.add(projOut.forward(out));
     }

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Embedding;
 import java.util.ArrayList;
 import java.util.List;
 import org.nextscale.core.config.VqVaeConfig;
+import org.nextscale.core.nn.Ops;
 import org.nextscale.core.nn.Params;
 
 /**
@@ -164,12 +165,12 @@ public final class MultiScaleQuantizer {
             NDArray h = upsampledPhi(si, embedMap(idx, pn), side);                 // (B, Cvae, H, W), grad to codebook, phi
             fhat = fhat == null ? h : fhat.add(h);
             rest = rest.sub(h.stopGradient());
-            NDArray term = mse(fhat.stopGradient(), f).mul(beta).add(mse(fhat, fNoGrad));
+            NDArray term = Ops.scale(mse(fhat.stopGradient(), f), beta).add(mse(fhat, fNoGrad));
             loss = loss == null ? term : loss.add(term);
             tokens.add(idx);
             hits.add(idx.flatten().oneHot(vocabSize, DataType.FLOAT32).sum(new int[] {0})); // (vocab)
         }
-        loss = loss.mul((float) (1.0 / numScales()));
+        loss = Ops.scale(loss, (float) (1.0 / numScales()));
         NDArray straightThrough = fhat.stopGradient().sub(fNoGrad).add(f);
         return new QuantOutput(straightThrough, loss, tokens, NDArrays.stack(hits));
     }
@@ -183,7 +184,7 @@ public final class MultiScaleQuantizer {
         NDArray e = w.local(codebook, m).stopGradient();                          // (V, Cvae)
         NDArray zNC = z.transpose(0, 2, 3, 1).reshape(-1, cvae);                  // (N, Cvae), N = B*pn*pn row-major
         NDArray d = zNC.square().sum(new int[] {1}, true).add(e.square().sum(new int[] {1})); // (N, V)
-        d = d.sub(zNC.matMul(e.transpose()).mul(2f));
+        d = d.sub(Ops.scale(zNC.matMul(e.transpose()), 2f));
         return d.argMin(1).reshape(b, pn2);
     }
 

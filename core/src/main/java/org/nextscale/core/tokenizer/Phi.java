@@ -2,6 +2,7 @@ package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import org.nextscale.core.config.VqVaeConfig;
+import org.nextscale.core.nn.Ops;
 
 /**
  * The quantizer's residual refinement phi(h) = (1-r) h + r conv3x3(h), r = |quant_resi| (reference
@@ -55,7 +56,7 @@ final class Phi {
     NDArray apply(int si, NDArray h) {
         Conv conv = convs[indexPerScale[si]];
         if (conv == null) return h;
-        return h.mul(1f - ratio).add(conv.forward(h).mul(ratio));
+        return Ops.scale(h, 1f - ratio).add(Ops.scale(conv.forward(h), ratio));
     }
 
     int index(int si) {

@@ -2,6 +2,7 @@ package org.nextscale.core.transformer;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nextscale.core.config.ModelConfig;
 
 /**
  * How the transformer's token sequence is cut into blocks that are predicted together. Attention is
@@ -30,6 +31,12 @@ public record TokenLayout(int[] blockSizes, int[] levels, int numLevels) {
             if (blockSizes[i] < 1) throw new IllegalArgumentException("token layout: empty block " + i);
             if (levels[i] < 0 || levels[i] >= numLevels) throw new IllegalArgumentException("token layout: level out of range");
         }
+    }
+
+    /** The layout a model config asks for: order "raster" gives {@link #raster} of the last scale, else {@link #nextScale}. */
+    public static TokenLayout of(ModelConfig config) {
+        List<Integer> pn = config.patchNums();
+        return "raster".equals(config.order()) ? raster(pn.get(pn.size() - 1)) : nextScale(pn);
     }
 
     /** VAR's next-scale layout: one block per scale, pn^2 tokens, level = scale index. */

@@ -106,8 +106,7 @@ public final class VarTransformer {
 
     /**
      * Input of the first block: class embedding + pos_start + level/position of the first block.
-     * @param classEmb (B, C)
-     * @return (B, first_l, C)
+     * @return (B, first_l, C) for the B labels of {@code cond}
      */
     public NDArray firstBlock(Condition cond) {
         NDArray x = firstBlockTokens(cond.classEmb());
@@ -194,11 +193,14 @@ public final class VarTransformer {
         NDArray k = heads(qkv.get(1), b, l, heads, hd);                                          // k has no bias
         NDArray v = heads(qkv.get(2).add(w(p + "v_bias")), b, l, heads, hd);
         if (cfg.attnL2Norm()) {
-            NDArray scaleMul = own(w(p + "scale_mul_1H11").minimum(MAX_SCALE_MUL), x.getManager()).exp(); // (1, H, 1, 1)
+            // the cap comes first so the result belongs to the activations' manager, and is an engine-made
+            // tensor because autograd keeps it for the backward pass (see Ops.scale)
+            NDArray cap = x.getManager().full(new Shape(), MAX_SCALE_MUL).toDevice(x.getDevice(), false);
+            NDArray scaleMul = cap.minimum(w(p + "scale_mul_1H11")).exp();                       // (1, H, 1, 1)
             q = q.normalize(2, -1, 1e-12).mul(scaleMul);
             k = k.normalize(2, -1, 1e-12);
         } else {
-            q = q.mul((float) (0.25 / Math.sqrt(hd)));
+            q = Ops.scale(q, (float) (0.25 / Math.sqrt(hd)));
         }
         if (cache != null) {
             k = cache.keys(i, k);                                                                // (B, H, Lk, hd)

@@ -197,7 +197,7 @@ class ModelFileTest {
         zip(file, Map.of("model.json", json("tiny-b"), "weights.safetensors", SafeTensors.toBytes(parityWeights("tiny-a"), Map.of())));
         e = assertThrows(IllegalArgumentException.class, () -> ModelFile.load(file));
         assertTrue(e.getMessage().startsWith("model.zip: weights miss '"), e.getMessage());
-        assertTrue(e.getMessage().contains("; weights have unexpected '") && e.getMessage().contains("model.json needs"), e.getMessage());
+        assertTrue(e.getMessage().contains("; weights have unexpected '") && e.getMessage().contains("(model.json: ["), e.getMessage());
 
         ModelConfig tok = WeightSpecTest.parityConfig("tiny-a").withVar(null, List.of(), "var");
         zip(file, Map.of("model.json", ConfigJson.toJson(tok).getBytes(StandardCharsets.UTF_8),

@@ -2,16 +2,20 @@ package org.nextscale.core.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.nextscale.core.TestPaths;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
@@ -19,6 +23,10 @@ import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.config.VqVaeConfig;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.VqVae;
+import org.nextscale.core.transformer.TokenLayout;
+import org.nextscale.core.transformer.VarTransformer;
 
 class WeightSpecTest {
 
@@ -115,6 +123,33 @@ class WeightSpecTest {
         assertArrayEquals(new long[] {32, 32, 3, 3}, WeightSpec.byName(d16).get("vae.quantize.quant_resi.qresi_ls.3.weight").shape());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presets.get("d12"));
         assertEquals("unknown preset 'd12': choose one of d16, d20, d24, d30, d36", e.getMessage());
+    }
+
+    /** The tokenizer and transformer read exactly the spec's trainable tensors (raster order too, from spec-built weights). */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-a", "tiny-b"})
+    void theModulesReadExactlyTheSpecsTrainableTensors(String name) throws IOException {
+        for (String order : List.of("var", "raster")) {
+            ModelConfig c0 = parityConfig(name);
+            ModelConfig c = c0.withVar(c0.var(), c0.classNames(), order);
+            Map<String, HostTensor> w = new LinkedHashMap<>();
+            for (WeightSpec.Entry e : WeightSpec.of(c))
+                w.put(e.name(), e.dtype().equals("I64") ? HostTensor.ofLongs(new long[(int) e.numel()], e.shape())
+                        : HostTensor.ofFloats(new float[(int) e.numel()], e.shape()));
+            try (NDManager m = NDManager.newBaseManager()) {
+                Params p = Params.fromHost(w, m);
+                int side = c.patchNums().get(c.numScales() - 1);
+                TokenLayout layout = order.equals("raster")
+                        ? TokenLayout.raster(side)
+                        : TokenLayout.nextScale(c.patchNums());
+                Set<String> read = new TreeSet<>(new VqVae(c, p).parameterNames());
+                read.addAll(new VarTransformer(c.var(), layout, c.vqvae().vocabSize(),
+                        c.vqvae().zChannels(), p).weightNames());
+                Set<String> trainable = new TreeSet<>();
+                for (WeightSpec.Entry e : WeightSpec.of(c)) if (e.trainable()) trainable.add(e.name());
+                assertEquals(trainable, read, name + " order " + order);
+            }
+        }
     }
 
     static VqVaeConfig withPhi(VqVaeConfig v, double ratio, int share) {

@@ -3,7 +3,10 @@ package org.nextscale.core.tokenizer;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -59,6 +62,7 @@ class VqVaeParityTest {
             close(name, "fhat_last", q.idxToFhat(refIdx), cases.get("fhat_last"));
             close(name, "recon", vae.idxToImg(refIdx), cases.get("recon"));
             close(name, "var_input", q.idxToVarInput(refIdx), cases.get("var_input"));
+            checkAutoregressiveSteps(name, q, refIdx, cases);
 
             TrainOutput t = vae.forwardTrain(img);
             close(name, "vq_loss", t.vqLoss().reshape(1), cases.get("vq_loss"));
@@ -70,6 +74,29 @@ class VqVaeParityTest {
                 assertEquals(cases.get("idx_s" + k).numel(), total, "usage counts of scale " + k);
             }
         }
+    }
+
+    /** nextInput, scale by scale from zero, gives the teacher-forcing inputs and the final f_hat. */
+    private static void checkAutoregressiveSteps(String name, MultiScaleQuantizer q, List<NDArray> idx, Map<String, HostTensor> cases) {
+        long b = idx.get(0).getShape().get(0);
+        int side = q.patchNums().get(q.numScales() - 1);
+        NDArray fhat = idx.get(0).getManager().zeros(new Shape(b, q.cvae(), side, side));
+        NDList inputs = new NDList();
+        for (int si = 0; si < q.numScales(); si++) {
+            int pn = q.patchNums().get(si);
+            NDArray h = q.embed(idx.get(si)).transpose(0, 2, 1).reshape(b, q.cvae(), pn, pn);   // (B, Cvae, pn, pn)
+            NDArray[] step = q.nextInput(si, fhat, h);
+            fhat = step[0];
+            if (si < q.numScales() - 1) {
+                int next = q.patchNums().get(si + 1);
+                assertArrayEquals(new long[] {b, q.cvae(), next, next}, step[1].getShape().getShape());
+                inputs.add(step[1].reshape(b, q.cvae(), -1).transpose(0, 2, 1));
+            } else {
+                assertSame(step[0], step[1]);
+            }
+        }
+        close(name, "ar_input", NDArrays.concat(inputs, 1), cases.get("var_input"));
+        close(name, "ar_fhat", fhat, cases.get("fhat_last"));
     }
 
     /** The phi index per scale and the ticks equal the reference's (config.json). */

@@ -41,27 +41,59 @@ class VqVaeTrainTest {
             for (String n : names) params.get(n).setRequiresGradient(true);
 
             NDArray img = SafeTensors.read(dir.resolve("cases.safetensors")).get("img").toNDArray(m);
+            int arraysBefore = m.getManagedArrays().size();
             try (NDManager step = m.newSubManager()) {
-                NDArray x = img.duplicate();
-                x.attach(step);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    TrainOutput out = vae.forwardTrain(x);
-                    NDArray loss = out.out().sub(x).square().mean().add(out.vqLoss());
-                    gc.backward(loss);
-                }
+                trainStep(vae, img, step);
+                NDArray x2 = img.duplicate();
+                x2.attach(step);
+                vae.quantizer().idxToVarInput(vae.imgToIdx(x2));
+                vae.idxToImg(vae.imgToIdx(x2));
             }
+            assertEquals(arraysBefore, m.getManagedArrays().size(), "every temporary belongs to the step's manager");
             for (String n : names) {
                 try (NDArray g = params.get(n).getGradient()) {
                     double norm = g.abs().sum().getFloat();
                     assertTrue(norm > 0 && Double.isFinite(norm), n + " has gradient norm " + norm);
                 }
             }
+            // a second model from the same weights gets the same gradients (the engine's convolution gave
+            // garbage gradients for unaligned channel counts, different on every run; see Ops.conv2d)
+            Params params2 = Params.fromHost(SafeTensors.read(dir.resolve("weights.safetensors")), m);
+            VqVae vae2 = new VqVae(cfg, params2);
+            for (String n : names) params2.get(n).setRequiresGradient(true);
+            try (NDManager step = m.newSubManager()) {
+                trainStep(vae2, img, step);
+            }
+            double worst = 0;
+            for (String n : names) {
+                float[] g1 = params.get(n).getGradient().toFloatArray(), g2 = params2.get(n).getGradient().toFloatArray();
+                double maxG = 0, maxD = 0;
+                for (int i = 0; i < g1.length; i++) {
+                    maxG = Math.max(maxG, Math.abs(g1[i]));
+                    maxD = Math.max(maxD, Math.abs(g1[i] - g2[i]));
+                }
+                worst = Math.max(worst, maxD / Math.max(maxG, 1e-6));
+                assertTrue(maxD <= 1e-4 * Math.max(maxG, 1e-6), n + ": gradients of two identical steps differ by " + maxD);
+            }
+            System.out.printf("tiny-a forwardTrain: two identical steps, worst relative gradient difference %.1e%n", worst);
+
             // the codebook only learns the rows that were picked
             float[] cbGrad = params.get("vae.quantize.embedding.weight").getGradient().abs().sum(new int[] {1}).toFloatArray();
             int rowsWithGrad = 0;
             for (float v : cbGrad) if (v > 0) rowsWithGrad++;
             System.out.printf("tiny-a forwardTrain: %d weights with gradients, %d of %d codebook rows%n", names.size(), rowsWithGrad, cbGrad.length);
             assertTrue(rowsWithGrad > 0 && rowsWithGrad < cbGrad.length);
+        }
+    }
+
+    /** One training step: forwardTrain, L2 reconstruction + VQ loss, backward; img (B, C, H, W) copied into step. */
+    private static void trainStep(VqVae vae, NDArray img, NDManager step) {
+        NDArray x = img.duplicate();
+        x.attach(step);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            TrainOutput out = vae.forwardTrain(x);
+            NDArray loss = out.out().sub(x).square().mean().add(out.vqLoss());
+            gc.backward(loss);
         }
     }
 

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.nextscale.core.TestPaths;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.HostTensor;
@@ -22,12 +27,14 @@ final class ParityCase implements AutoCloseable {
     final String name;
     final ModelConfig config;
     final Map<String, HostTensor> cases;
+    final JsonObject raw;
     final NDManager manager;
     final Params params;
 
-    private ParityCase(String name, ModelConfig config, Map<String, HostTensor> cases, NDManager manager, Params params) {
+    private ParityCase(String name, ModelConfig config, JsonObject raw, Map<String, HostTensor> cases, NDManager manager, Params params) {
         this.name = name;
         this.config = config;
+        this.raw = raw;
         this.cases = cases;
         this.manager = manager;
         this.params = params;
@@ -35,16 +42,56 @@ final class ParityCase implements AutoCloseable {
 
     static ParityCase load(String name) throws IOException {
         Path dir = TestPaths.parity(name);
-        ModelConfig config = ConfigJson.parse(Files.readString(dir.resolve("config.json")));
+        String json = Files.readString(dir.resolve("config.json"));
+        ModelConfig config = ConfigJson.parse(json);
+        JsonObject raw = JsonParser.parseString(json).getAsJsonObject();
         Map<String, HostTensor> cases = SafeTensors.read(dir.resolve("cases.safetensors"));
         NDManager manager = NDManager.newBaseManager();
         Params params = Params.fromHost(SafeTensors.read(dir.resolve("weights.safetensors")), manager);
-        return new ParityCase(name, config, cases, manager, params);
+        return new ParityCase(name, config, raw, cases, manager, params);
     }
 
     VarTransformer transformer() {
         return new VarTransformer(config.var(), TokenLayout.nextScale(config.patchNums()), config.vqvae().vocabSize(),
                 config.vqvae().zChannels(), params);
+    }
+
+    /** The "sampling" section of config.json (cfg, top_k, labels, edit box). */
+    JsonObject sampling() {
+        return raw.getAsJsonObject("sampling");
+    }
+
+    int lastSide() {
+        return config.patchNums().get(config.numScales() - 1);
+    }
+
+    /**
+     * A raster-layout transformer built from this case's weights: pos_1LC cut to the last scale's N
+     * tokens, lvl_embed cut to one row (the other weights are shared with the next-scale model).
+     */
+    VarTransformer rasterTransformer() {
+        int n = lastSide() * lastSide();
+        Params raster = new Params(manager);
+        for (Map.Entry<String, NDArray> e : params.asMap().entrySet())
+            if (!e.getKey().equals("var.pos_1LC") && !e.getKey().equals("var.lvl_embed.weight")) raster.put(e.getKey(), e.getValue());
+        raster.put("var.pos_1LC", params.get("var.pos_1LC").get(new NDIndex(":, 0:{}", n)).duplicate());
+        raster.put("var.lvl_embed.weight", params.get("var.lvl_embed.weight").get(new NDIndex("0:1")).duplicate());
+        return new VarTransformer(config.var(), TokenLayout.raster(lastSide()), config.vqvae().vocabSize(),
+                config.vqvae().zChannels(), raster);
+    }
+
+    VqVae vae() {
+        return new VqVae(config, params);
+    }
+
+    Sampler sampler() {
+        return new Sampler(transformer(), vae());
+    }
+
+    /** The reference run's sampling settings with the given seed, top-k and top-p. */
+    SampleOptions options(long seed, int topK, double topP) {
+        JsonObject s = sampling();
+        return new SampleOptions(0, 2, s.get("cfg").getAsDouble(), topK, topP, seed, s.get("more_smooth").getAsBoolean());
     }
 
     HostTensor host(String key) {
@@ -73,6 +120,10 @@ final class ParityCase implements AutoCloseable {
     }
 
     /** Asserts |actual - ref| <= 1e-4 * max(1, max|ref|) and returns the max abs error (printed). */
+    double assertClose(String key, HostTensor actual) {
+        return assertClose(key, actual.toFloats(), actual.shape());
+    }
+
     double assertClose(String key, NDArray actual) {
         return assertClose(key, actual.toFloatArray(), actual.getShape().getShape());
     }

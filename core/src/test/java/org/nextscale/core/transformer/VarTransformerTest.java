@@ -15,7 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nextscale.core.nn.Params;
 
 class VarTransformerTest {
 
@@ -87,13 +86,10 @@ class VarTransformerTest {
     void rasterLayoutIsCausalAndNextScaleLayoutIsBlockCausal() throws IOException {
         try (ParityCase pc = ParityCase.load("tiny-a"); NDManager m = pc.manager.newSubManager()) {
             int side = pc.config.patchNums().get(pc.config.numScales() - 1), n = side * side;
-            Params raster = new Params(pc.manager);
-            for (Map.Entry<String, NDArray> e : pc.params.asMap().entrySet())
-                if (!e.getKey().equals("var.pos_1LC") && !e.getKey().equals("var.lvl_embed.weight")) raster.put(e.getKey(), e.getValue());
-            raster.put("var.pos_1LC", pc.params.get("var.pos_1LC").get(new NDIndex(":, 0:{}", n)).duplicate());
-            raster.put("var.lvl_embed.weight", pc.params.get("var.lvl_embed.weight").get(new NDIndex("0:1")).duplicate());
-            VarTransformer rasterVar = new VarTransformer(pc.config.var(), TokenLayout.raster(side), pc.config.vqvae().vocabSize(),
-                    pc.config.vqvae().zChannels(), raster);
+            VarTransformer rasterVar = pc.rasterTransformer();
+            assertEquals(TokenLayout.raster(side).blockSizeList(),
+                    TokenLayout.of(pc.config.withVar(pc.config.var(), pc.config.classNames(), "raster")).blockSizeList());
+            assertEquals(pc.config.totalTokens(), TokenLayout.of(pc.config).length());
             NDArray labels = pc.array("labels", m);
             NDArray input = m.randomNormal(new Shape(2, n - 1, pc.config.vqvae().zChannels()));
             NDArray base = rasterVar.forward(labels, input);

@@ -1,0 +1,153 @@
+package org.nextscale.core.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nextscale.core.api.EditMask;
+import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.TokenPyramid;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.FashionMnist;
+import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.render.Render;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The README's first command: shows the shipped model at work (class grid, token pyramid,
+ * reconstruction, in-painting, out-painting, class edit) in DIR/index.html.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Writes a demo of the model (samples, token pyramid, reconstruction, edits) to DIR/index.html.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+
+    @Option(names = "--out", defaultValue = "demo-out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--per-class", defaultValue = "8", description = "samples per class in the grid (default: ${DEFAULT-VALUE})")
+    int perClass;
+
+    private static final int ZOOM = 4;
+
+    @Override
+    public Integer call() throws Exception {
+        ConsoleProgress progress = new ConsoleProgress();
+        long t0 = System.nanoTime();
+        try (VarModel m = model.load()) {
+            Files.createDirectories(out);
+            System.out.println(m.summary());
+            List<String> names = m.config().classNames();
+            StringBuilder html = new StringBuilder();
+
+            // 1. class-conditional samples: one row per class
+            List<Image> all = new ArrayList<>();
+            for (int c = 0; c < names.size(); c++) {
+                SampleOptions o = model.sampling(c, perClass).withSeed(model.seed + c);
+                all.addAll(m.generate(o, (s, d, t) -> {}, progress.cancelToken()));
+                progress.progress("generate", c + 1, names.size());
+            }
+            write(Render.enlarge(Render.grid(all, perClass, 1), 2), "samples.png");
+            html.append(section("Class-conditional samples", "One row per class (" + String.join(", ", names) + "), "
+                    + perClass + " samples each, cfg " + model.cfg + ", seed " + model.seed + ".", "samples.png"));
+
+            // 2. a test image: its token pyramid and its reconstruction
+            Image test = testImages(progress).get(0);
+            TokenPyramid p = m.tokenize(test);
+            int panel = m.config().imageSize() * ZOOM;
+            List<Image> panels = new ArrayList<>(Render.pyramid(p, panel));
+            write(Render.grid(panels, panels.size(), 4), "pyramid.png");
+            html.append(section("Token pyramid", "The test image's token maps, scales " + p.sides()
+                    + " (one colour per codebook entry). VAR predicts each map from the smaller ones.", "pyramid.png"));
+            Image rec = m.reconstruct(test);
+            write(Render.enlarge(Render.grid(List.of(test, rec), 2, 1), ZOOM), "reconstruction.png");
+            html.append(section("Reconstruction", String.format("Left: test image; right: decoded from its tokens (PSNR %.2f dB).",
+                    ImageAdapter.psnr(test, rec)), "reconstruction.png"));
+
+            // 3. edits of test images
+            List<Image> tests = testImages(progress);
+            EditMask center = EditMask.box(test.height(), test.width(), 0.3, 0.3, 0.7, 0.7);
+            EditMask lower = EditMask.box(test.height(), test.width(), 0.5, 0.0, 1.0, 1.0);
+            SampleOptions o = model.sampling(SampleOptions.UNCONDITIONAL, 1);
+            edits(m, tests, center, EditMode.INPAINT, o, "inpaint.png", progress);
+            html.append(section("In-painting", "Top: test images with the centre box greyed; bottom: the centre regenerated, the rest kept.", "inpaint.png"));
+            edits(m, tests, center, EditMode.OUTPAINT, o, "outpaint.png", progress);
+            html.append(section("Out-painting", "Top: the centre box is kept; bottom: everything around it regenerated.", "outpaint.png"));
+            int target = Math.min(names.size() - 1, 7);
+            edits(m, tests, lower, EditMode.CLASS_EDIT, o.withClass(target), "class-edit.png", progress);
+            html.append(section("Class-conditional edit", "The lower half regenerated as class '" + names.get(target) + "'.", "class-edit.png"));
+
+            Files.writeString(out.resolve("index.html"), page(m.summary(), html.toString()));
+            System.out.printf("wrote %s (%.0f s)%n", out.resolve("index.html"), (System.nanoTime() - t0) / 1e9);
+            return 0;
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private void edits(VarModel m, List<Image> tests, EditMask mask, EditMode mode, SampleOptions o, String file, ConsoleProgress progress) throws java.io.IOException {
+        List<Image> row = new ArrayList<>();
+        List<Image> results = new ArrayList<>();
+        for (int i = 0; i < tests.size(); i++) {
+            row.add(shade(tests.get(i), mask, mode == EditMode.OUTPAINT));
+            results.add(m.edit(tests.get(i), mask, mode, o.withSeed(model.seed + i), (s, d, t) -> {}, progress.cancelToken()));
+            progress.progress(mode.name().toLowerCase(), i + 1, tests.size());
+        }
+        row.addAll(results);
+        write(Render.enlarge(Render.grid(row, tests.size(), 1), ZOOM), file);
+    }
+
+    /** The image with the regenerated area greyed out. */
+    private static Image shade(Image img, EditMask mask, boolean invert) {
+        float[] d = img.data().clone();
+        int hw = img.height() * img.width();
+        for (int c = 0; c < img.channels(); c++)
+            for (int i = 0; i < hw; i++) if (mask.selected()[i] != invert) d[c * hw + i] = 0.5f;
+        return new Image(img.channels(), img.height(), img.width(), d);
+    }
+
+    private List<Image> testImages(ConsoleProgress progress) throws java.io.IOException {
+        Path dir = FashionMnist.defaultDir();
+        List<Image> out = new ArrayList<>();
+        if (FashionMnist.available(dir)) {
+            LabeledImages t = FashionMnist.load(dir, false, 6);
+            for (float[] px : t.images()) out.add(new Image(1, FashionMnist.SIDE, FashionMnist.SIDE, px));
+            return out;
+        }
+        Path samples = Path.of(System.getProperty("nextscale.home", ".")).resolve("models/samples");
+        try (var files = Files.list(samples)) {
+            for (Path p : files.filter(ImageFiles::isImage).sorted().limit(6).toList()) out.add(ImageFiles.read(p));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new java.io.IOException("no test images: install Fashion-MNIST (apt-get install dataset-fashion-mnist) or restore " + samples);
+        }
+        if (out.isEmpty()) throw new java.io.IOException("no test images in " + samples);
+        progress.line("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): using the sample images in " + samples);
+        return out;
+    }
+
+    private void write(Image img, String name) throws java.io.IOException {
+        ImageFiles.write(img, out.resolve(name));
+    }
+
+    private static String section(String title, String caption, String file) {
+        return "<section><h2>" + esc(title) + "</h2><img src=\"" + file + "\" alt=\"" + esc(title) + "\"><p>" + esc(caption) + "</p></section>\n";
+    }
+
+    private static String page(String summary, String body) {
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>nextscale demo</title>\n"
+                + "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}img{image-rendering:pixelated;max-width:100%}"
+                + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>nextscale demo</h1>\n<pre>" + esc(summary) + "</pre>\n"
+                + body + "</body></html>\n";
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,95 @@
+package org.nextscale.core.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.FashionMnist;
+import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.eval.Classifier;
+import org.nextscale.core.eval.EvalResult;
+import org.nextscale.core.eval.Evaluator;
+import org.nextscale.core.eval.KnnPrecisionRecall;
+import org.nextscale.core.model.ShippedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nextscale eval}: tokenizer PSNR/SSIM, FD against its floor, class accuracy and k-NN precision/recall, offline. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a Fashion-MNIST model offline with fixed seeds: tokenizer PSNR/SSIM on the test set, "
+                + "Frechet distance of class-conditional samples to the test set in the classifier's feature space "
+                + "(floor = the same distance from real training images), class accuracy of the samples, k-NN precision/recall. "
+                + "--seed selects the real subsets and seeds sampling. Progress goes to stderr, the table (or with --json "
+                + "one JSON object) to stdout.")
+final class EvalCommand implements Callable<Integer> {
+    static final String CLASSIFIER_FILE = "fmnist-classifier.safetensors";
+
+    @Mixin ModelOptions model;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist (the installed data set) or a folder with its IDX files (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--n", defaultValue = "10000", description = "samples, test images and training images, balanced over classes (default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--json", description = "print one JSON object instead of a table")
+    boolean json;
+
+    @Option(names = "--classifier", description = "classifier weights (default: " + CLASSIFIER_FILE + " beside the model, else models/ of the installation)")
+    Path classifier;
+
+    @Option(names = "--batch", defaultValue = "50", description = "images per sampling call; part of what makes runs comparable (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        Evaluator.Settings settings = new Evaluator.Settings(n, model.seed, batch, KnnPrecisionRecall.DEFAULT_K);
+        Path modelFile = model.model != null ? model.model : ShippedModel.path();
+        if (!Files.isRegularFile(modelFile)) throw new IOException("model file not found: " + modelFile);
+        Path classifierFile = classifierFile(classifier, modelFile);
+        Path dir = DataOption.dir(data);
+        LabeledImages test = FashionMnist.load(dir, false, 0);
+        LabeledImages train = FashionMnist.load(dir, true, 0);
+        ConsoleProgress progress = new ConsoleProgress();
+        EvalResult r;
+        try (NDManager manager = NDManager.newBaseManager(Devices.parse(model.device));
+             VarModel m = VarModel.load(modelFile, Devices.parse(model.device))) {
+            Classifier clf = Classifier.load(classifierFile, manager);
+            progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n + " samples, seed " + model.seed);
+            r = Evaluator.evaluate(m, model.sampling(0, 1), settings, test, train, clf, progress, progress.cancelToken());
+        } finally {
+            progress.finish();
+        }
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? r.toJson() + System.lineSeparator() : r.toTable());
+        out.flush();
+        return 0;
+    }
+
+    /** The given file, else the one beside the model, else nextscale.home/models; fails with what to do. */
+    static Path classifierFile(Path given, Path model) throws IOException {
+        if (given != null) {
+            if (!Files.isRegularFile(given)) throw new IOException("classifier weights not found: " + given);
+            return given;
+        }
+        Path dirOfModel = model.toAbsolutePath().getParent();
+        Path beside = dirOfModel == null ? null : dirOfModel.resolve(CLASSIFIER_FILE);
+        if (beside != null && Files.isRegularFile(beside)) return beside;
+        String home = System.getProperty("nextscale.home", System.getenv("NEXTSCALE_HOME"));
+        if (home != null) {
+            Path shipped = Path.of(home, "models", CLASSIFIER_FILE);
+            if (Files.isRegularFile(shipped)) return shipped;
+        }
+        throw new IOException("no classifier weights found (looked for " + CLASSIFIER_FILE + " beside the model and in the"
+                + " installation's models/ folder): pass --classifier PATH or train one with 'nextscale train-classifier --out "
+                + (beside != null ? beside : CLASSIFIER_FILE) + "'");
+    }
+}

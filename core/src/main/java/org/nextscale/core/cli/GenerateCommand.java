@@ -1,0 +1,47 @@
+package org.nextscale.core.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.render.Render;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Class-conditional sampling: writes N images (and a grid) into a folder.")
+final class GenerateCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+
+    @Option(names = "--class", defaultValue = "0", description = "class number or name; -1 or 'uncond' = unconditional (default: ${DEFAULT-VALUE})")
+    String classSpec;
+
+    @Option(names = "--n", defaultValue = "8", description = "number of images (default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--out", defaultValue = "generated", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "png", description = "png or tif (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (n < 1) throw new IllegalArgumentException("--n must be at least 1");
+        if (!format.equals("png") && !format.equals("tif")) throw new IllegalArgumentException("--format must be png or tif");
+        ConsoleProgress progress = new ConsoleProgress();
+        try (VarModel m = model.load()) {
+            int cls = m.classIndex(classSpec);
+            List<Image> images = m.generate(model.sampling(cls, n), progress, progress.cancelToken());
+            for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), out.resolve(String.format("sample-%03d.%s", i, format)));
+            ImageFiles.write(Render.grid(images, Math.min(8, images.size()), 2), out.resolve("grid.png"));
+            System.out.println("wrote " + images.size() + " images and grid.png to " + out);
+            return 0;
+        } finally {
+            progress.finish();
+        }
+    }
+}

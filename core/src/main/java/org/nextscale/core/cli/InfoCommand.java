@@ -1,0 +1,33 @@
+package org.nextscale.core.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nextscale.core.model.ModelFile;
+import org.nextscale.core.model.ModelSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** nextscale info: what a model file holds (validated: every weight is read and checked). */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Describe a model file: image size, channels, tokenizer and transformer sizes, parameter counts, scales, classes.")
+public final class InfoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL.zip", description = "model file")
+    Path model;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelFile.Loaded m = ModelFile.load(model);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("%s (%s, format %d)%n", model, ModelSummaryHelper.size(model), m.config().formatVersion());
+        o.print(ModelSummary.describe(m.config(), m.weights()));
+        if (!m.extras().isEmpty()) o.printf("extra files: %s%n", String.join(", ", m.extras().keySet()));
+        o.flush();
+        return 0;
+    }
+}

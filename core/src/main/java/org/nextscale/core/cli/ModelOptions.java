@@ -1,0 +1,40 @@
+package org.nextscale.core.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.VarModel;
+import picocli.CommandLine.Option;
+
+/** Options every model-using subcommand shares: the model file, the device and the sampling knobs. */
+final class ModelOptions {
+    @Option(names = "--model", paramLabel = "MODEL.zip", description = "model file (default: the shipped Fashion-MNIST model)")
+    Path model;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance strength (default: ${DEFAULT-VALUE})")
+    double cfg;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "sample among the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "0.95", description = "nucleus sampling mass, 0 or 1 = off (default: ${DEFAULT-VALUE})")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--smooth", description = "Gumbel-smoothed token embeddings (the reference's more_smooth)")
+    boolean smooth;
+
+    VarModel load() throws IOException {
+        return model == null ? VarModel.loadShipped(Devices.parse(device)) : VarModel.load(model, Devices.parse(device));
+    }
+
+    SampleOptions sampling(int classId, int count) {
+        return new SampleOptions(classId, count, cfg, topK, topP, seed, smooth);
+    }
+}

@@ -1,0 +1,35 @@
+package org.nextscale.core.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.ImageFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "reconstruct", mixinStandardHelpOptions = true,
+        description = "Encode, quantize and decode an image with the tokenizer; prints the PSNR.")
+final class ReconstructCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "PNG, JPEG or TIFF")
+    Path image;
+
+    @Option(names = "--out", required = true, description = "output image (.png or .tif)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        try (VarModel m = model.load()) {
+            Image in = ImageFiles.read(image);
+            Image rec = m.reconstruct(in);
+            ImageFiles.write(rec, out);
+            System.out.printf("wrote %s; PSNR %.2f dB%n", out, ImageAdapter.psnr(in, rec));
+            return 0;
+        }
+    }
+}

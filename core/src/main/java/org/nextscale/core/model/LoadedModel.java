@@ -1,0 +1,209 @@
+package org.nextscale.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.EditMask;
+import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.TokenPyramid;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.VqVae;
+import org.nextscale.core.transformer.Editor;
+import org.nextscale.core.transformer.RasterSampler;
+import org.nextscale.core.transformer.Sampler;
+import org.nextscale.core.transformer.TokenLayout;
+import org.nextscale.core.transformer.VarTransformer;
+
+/**
+ * {@link VarModel} over a model file: weights live in one manager on the chosen device; every call
+ * opens a sub-manager and frees what it made. Images are converted by {@link ImageAdapter} on the way
+ * in and out, and sampling runs in batches of {@link #BATCH} with progress per batch.
+ */
+public final class LoadedModel implements VarModel {
+    /** Images sampled per engine batch: keeps memory flat for large counts. */
+    static final int BATCH = 32;
+
+    private final ModelConfig config;
+    private final String summary;
+    private final NDManager manager;
+    private final VqVae vae;
+    private final VarTransformer transformer;   // null for a tokenizer-only model
+
+    private LoadedModel(ModelFile.Loaded loaded, Device device) {
+        this.config = loaded.config();
+        this.summary = ModelSummary.describe(config, loaded.weights());
+        this.manager = NDManager.newBaseManager(device);
+        try {
+            Params params = Params.fromHost(loaded.weights(), manager);
+            this.vae = new VqVae(config, params);
+            this.transformer = config.hasTransformer()
+                    ? new VarTransformer(config.var(), TokenLayout.of(config), config.vqvae().vocabSize(), config.vqvae().zChannels(), params)
+                    : null;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public static LoadedModel load(Path file, Device device) throws IOException {
+        return new LoadedModel(ModelFile.load(file), device);
+    }
+
+    public static LoadedModel of(ModelFile.Loaded loaded, Device device) {
+        return new LoadedModel(loaded, device);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
+
+    public VqVae tokenizer() {
+        return vae;
+    }
+
+    public VarTransformer transformer() {
+        return transformer;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public int classIndex(String spec) {
+        String s = spec == null ? "" : spec.trim();
+        List<String> names = config.classNames();
+        if (s.equals("-1") || s.equalsIgnoreCase("uncond") || s.equalsIgnoreCase("unconditional")) return SampleOptions.UNCONDITIONAL;
+        for (int i = 0; i < names.size(); i++) if (names.get(i).equalsIgnoreCase(s)) return i;
+        try {
+            int c = Integer.parseInt(s);
+            if (c >= 0 && c < names.size()) return c;
+        } catch (NumberFormatException ignored) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("unknown class '" + spec + "': use a number 0.." + (names.size() - 1)
+                + ", -1 for unconditional, or a name: " + String.join(", ", names));
+    }
+
+    @Override
+    public List<Image> generate(SampleOptions o, ProgressListener progress, CancelToken cancel) {
+        requireTransformer("generate");
+        if (o.count() < 1) throw new IllegalArgumentException("number of images must be at least 1, got " + o.count());
+        if (o.classId() >= config.var().numClasses() || o.classId() < SampleOptions.UNCONDITIONAL)
+            throw new IllegalArgumentException("class " + o.classId() + " does not exist: this model has classes 0.."
+                    + (config.var().numClasses() - 1) + " (or -1 for unconditional)");
+        List<Image> out = new ArrayList<>();
+        progress.progress("generate", 0, o.count());
+        for (int start = 0; start < o.count(); start += BATCH) {
+            cancel.check();
+            int n = Math.min(BATCH, o.count() - start);
+            // each batch gets its own seed stream so results do not depend on the batch size chosen here
+            SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / BATCH));
+            try (NDManager m = manager.newSubManager()) {
+                out.addAll(toImages(sampleBatch(m, batch, cancel)));
+            }
+            progress.progress("generate", start + n, o.count());
+        }
+        return out;
+    }
+
+    private NDArray sampleBatch(NDManager m, SampleOptions o, CancelToken cancel) {
+        if (!config.order().equals("raster")) return new Sampler(transformer, vae).generate(m, o, ProgressListener.NONE, cancel);
+        long[] labels = new long[o.count()];
+        java.util.Arrays.fill(labels, o.classId() < 0 ? config.var().numClasses() : o.classId());
+        NDArray tokens = new RasterSampler(transformer, vae.quantizer()).sample(m.create(labels), o, ProgressListener.NONE, cancel);
+        int side = config.patchNums().get(config.numScales() - 1);
+        return vae.idxToImg(List.of(tokens.reshape(o.count(), (long) side * side))).add(1f).div(2f);
+    }
+
+    @Override
+    public TokenPyramid tokenize(Image image) {
+        try (NDManager m = manager.newSubManager()) {
+            List<NDArray> idx = vae.imgToIdx(toTensor(m, List.of(image)));
+            List<int[]> tokens = new ArrayList<>();
+            for (NDArray a : idx) {
+                long[] l = a.toLongArray();
+                int[] t = new int[l.length];
+                for (int i = 0; i < l.length; i++) t[i] = (int) l[i];
+                tokens.add(t);
+            }
+            return new TokenPyramid(List.copyOf(config.patchNums()), tokens);
+        }
+    }
+
+    @Override
+    public Image reconstruct(Image image) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray img = vae.idxToImg(vae.imgToIdx(toTensor(m, List.of(image)))).add(1f).div(2f);
+            return ImageAdapter.fromModel(toImages(img).get(0), image);
+        }
+    }
+
+    @Override
+    public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, ProgressListener progress, CancelToken cancel) {
+        requireTransformer("edit");
+        if (config.order().equals("raster")) throw new IllegalArgumentException("editing needs a next-scale (VAR) model, not a raster-order baseline");
+        if (mask.height() != image.height() || mask.width() != image.width())
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "mask is %dx%d but the image is %dx%d",
+                    mask.width(), mask.height(), image.width(), image.height()));
+        EditMask modelMask = ImageAdapter.resize(mask, config.imageSize(), config.imageSize());
+        try (NDManager m = manager.newSubManager()) {
+            NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
+            Editor editor = new Editor(new Sampler(transformer, vae));
+            NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);
+            return ImageAdapter.fromModel(toImages(result).get(0), image);
+        }
+    }
+
+    /** Images at any size -> (B, C, S, S) in [-1, 1] at the model's geometry. */
+    private NDArray toTensor(NDManager m, List<Image> images) {
+        int s = config.imageSize(), c = config.channels();
+        float[] data = new float[images.size() * c * s * s];
+        for (int i = 0; i < images.size(); i++) {
+            float[] px = ImageAdapter.toModel(images.get(i), s, c).data();
+            for (int j = 0; j < px.length; j++) data[i * px.length + j] = px[j] * 2f - 1f;
+        }
+        return m.create(data, new Shape(images.size(), c, s, s));
+    }
+
+    /** (B, C, S, S) in [0, 1] -> images at the model's size. */
+    private List<Image> toImages(NDArray batch01) {
+        Shape sh = batch01.getShape();
+        int b = (int) sh.get(0), c = (int) sh.get(1), h = (int) sh.get(2), w = (int) sh.get(3);
+        float[] all = batch01.clip(0f, 1f).toFloatArray();
+        List<Image> out = new ArrayList<>(b);
+        int n = c * h * w;
+        for (int i = 0; i < b; i++) out.add(new Image(c, h, w, java.util.Arrays.copyOfRange(all, i * n, (i + 1) * n)));
+        return out;
+    }
+
+    private void requireTransformer(String what) {
+        if (transformer == null)
+            throw new IllegalArgumentException("this is a tokenizer-only model: " + what
+                    + " needs a model trained with 'nextscale train' (tokenizer + transformer)");
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

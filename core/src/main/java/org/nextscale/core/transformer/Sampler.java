@@ -1,0 +1,178 @@
+package org.nextscale.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.tokenizer.MultiScaleQuantizer;
+import org.nextscale.core.tokenizer.VqVae;
+
+/**
+ * Next-scale sampling (reference VAR.autoregressive_infer_cfg), optionally with zero-shot editing
+ * (reference demo_zero_shot_edit.ipynb). For B labels the transformer runs a doubled batch
+ * [labels; unconditional] and, scale by scale with a KV cache:
+ * <pre>
+ *   logits = (1 + t) cond - t uncond,  t = cfg * si / (S - 1)
+ *   tokens ~ softmax(top_p(top_k(logits)))        (seeded Java RNG, one uniform per token)
+ *   h      = codebook[tokens]                      (smooth: Gumbel-softmax(logits (1+ratio), tau) @ codebook,
+ *                                                   tau = max(0.27 (1 - 0.95 ratio), 0.005))
+ *   edit:    h = kept ? codebook[image token] : h  (per-scale keep masks, {@link EditMasks})
+ *   f_hat, next input = quantizer.nextInput(si, f_hat, h)
+ * </pre>
+ * and finally decodes f_hat to an image in [0, 1]. Progress is reported per scale ("sampling") and the
+ * cancel token is checked before each scale. Gradient recording is off for the calling thread while
+ * it runs. The result belongs to the manager of the labels array; everything else is freed.
+ */
+public final class Sampler {
+    private final VarTransformer var;
+    private final VqVae vae;
+    private final MultiScaleQuantizer quant;
+    private final List<Integer> patchNums;
+
+    public Sampler(VarTransformer var, VqVae vae) {
+        this.var = var;
+        this.vae = vae;
+        this.quant = vae.quantizer();
+        this.patchNums = quant.patchNums();
+        TokenLayout expected = TokenLayout.nextScale(patchNums);
+        if (!var.layout().blockSizeList().equals(expected.blockSizeList()))
+            throw new IllegalArgumentException("next-scale sampling needs a transformer with the tokenizer's scales " + patchNums);
+    }
+
+    public VarTransformer transformer() {
+        return var;
+    }
+
+    public VqVae tokenizer() {
+        return vae;
+    }
+
+    /** The tokens of an image to edit and the final-scale keep mask (side*side, 1 = keep the image's token). */
+    public record Edit(List<NDArray> imageTokens, float[] finalKeepMask) {}
+
+    /** {@code options.count()} images of {@code options.classId()} (-1 = unconditional), created in {@code m}. */
+    public NDArray generate(NDManager m, SampleOptions options, ProgressListener progress, CancelToken cancel) {
+        int numClasses = var.config().numClasses();
+        if (options.classId() >= numClasses)
+            throw new IllegalArgumentException("class " + options.classId() + " does not exist: this model has classes 0.."
+                    + (numClasses - 1) + " (or -1 for unconditional)");
+        if (options.count() < 1) throw new IllegalArgumentException("number of images must be at least 1, got " + options.count());
+        long[] labels = new long[options.count()];
+        java.util.Arrays.fill(labels, options.classId() < 0 ? numClasses : options.classId());
+        return sample(m.create(labels), options, null, progress, cancel, null);
+    }
+
+    /**
+     * Samples images for {@code labels} (B) int64 (num_classes = unconditional), optionally editing.
+     * @return images (B, C, H, W) in [0, 1], owned by the labels' manager
+     */
+    public NDArray sample(NDArray labels, SampleOptions options, Edit edit, ProgressListener progress, CancelToken cancel,
+                          SampleTrace trace) {
+        if (options.cfg() < 0) throw new IllegalArgumentException("cfg must be >= 0, got " + options.cfg());
+        try (NoGrad noGrad = new NoGrad(); NDManager run = labels.getManager().newSubManager(); KvCache cache = var.newCache(run)) {
+            NDArray img = loop(run, labels.toLongArray(), options, edit, progress, cancel, trace, cache);
+            img.attach(labels.getManager());
+            return img;
+        }
+    }
+
+    private NDArray loop(NDManager run, long[] labelValues, SampleOptions o, Edit edit, ProgressListener progress,
+                         CancelToken cancel, SampleTrace trace, KvCache cache) {
+        int b = labelValues.length, numScales = patchNums.size(), side = patchNums.get(numScales - 1);
+        int cvae = quant.cvae(), numClasses = var.config().numClasses();
+        if (edit != null) checkEdit(edit, b, side);
+        long[] doubled = new long[2 * b];
+        for (int i = 0; i < b; i++) {
+            if (labelValues[i] < 0 || labelValues[i] > numClasses)
+                throw new IllegalArgumentException("label " + labelValues[i] + " is not a class of this model (0.." + numClasses + ")");
+            doubled[i] = labelValues[i];
+            doubled[b + i] = numClasses;                                                          // unconditional half
+        }
+        SplittableRandom rng = new SplittableRandom(o.seed());
+        VarTransformer.Condition cond = var.condition(run.create(doubled));                    // (2B, ...)
+        NDArray codebook = o.smooth() ? quant.embed(run.arange(quant.vocabSize()).toType(DataType.INT64, false).reshape(1, -1)) : null; // (1, V, Cvae)
+        NDArray x = var.firstBlock(cond);                                                      // (2B, first_l, C)
+        NDArray fhat = run.zeros(new Shape(b, cvae, side, side));
+        for (int si = 0; si < numScales; si++) {
+            cancel.check();
+            int pn = patchNums.get(si);
+            double ratio = numScales > 1 ? si / (double) (numScales - 1) : 0;
+            NDArray newX = null, newFhat;
+            try (NDManager step = run.newSubManager()) {
+                for (NDArray a : new NDArray[] {x, fhat, cond.classEmb(), cond.siluClassEmb(), cond.shared(), codebook})
+                    if (a != null) a.tempAttach(step);
+                NDArray logits2 = var.step(cache, cond, x);                                      // (2B, l, V)
+                double t = o.cfg() * ratio;
+                NDArray logits = logits2.get("0:{}", b).mul((float) (1 + t)).sub(logits2.get("{}:", b).mul((float) t)); // (B, l, V)
+                NDArray filtered = TokenSampling.filter(logits, o.topK(), o.topP());
+                NDArray idx = TokenSampling.multinomial(filtered, rng);                            // (B, l)
+                NDArray h = o.smooth()
+                        ? TokenSampling.gumbelSoftmax(filtered.mul((float) (1 + ratio)), Math.max(0.27 * (1 - ratio * 0.95), 0.005), rng)
+                                .matMul(codebook)
+                        : quant.embed(idx);                                                      // (B, l, Cvae)
+                NDArray used = idx;
+                NDArray keep = null;
+                if (edit != null) {
+                    keep = keepMask(step, edit.finalKeepMask(), side, pn, b);                      // (B, l) 0/1 float
+                    NDArray gtIdx = edit.imageTokens().get(si).duplicate();
+                    gtIdx.attach(step);
+                    NDArray k3 = keep.expandDims(-1);                                            // (B, l, 1)
+                    h = quant.embed(gtIdx).mul(k3).add(h.mul(k3.neg().add(1f)));                   // reference replace_embedding
+                    used = gtIdx.mul(keep.toType(DataType.INT64, false))
+                            .add(idx.mul(keep.neg().add(1f).toType(DataType.INT64, false)));
+                }
+                if (trace != null) {
+                    trace.logits.add(HostTensor.fromNDArray(logits));
+                    trace.sampled.add(HostTensor.fromNDArray(idx));
+                    trace.tokens.add(HostTensor.fromNDArray(used));
+                    if (keep != null) trace.keep.add(HostTensor.fromNDArray(keep.toType(DataType.INT64, false)));
+                }
+                NDArray hMap = h.transpose(0, 2, 1).reshape(b, cvae, pn, pn);                    // (B, Cvae, pn, pn)
+                NDArray[] next = quant.nextInput(si, fhat, hMap);                                 // f_hat, (B, Cvae, pn', pn')
+                newFhat = next[0];
+                if (si != numScales - 1) {
+                    NDArray tokenMap = next[1].reshape(b, cvae, -1).transpose(0, 2, 1);             // (B, l', Cvae)
+                    NDArray e = var.embedBlock(tokenMap, si + 1);                                  // (B, l', C)
+                    newX = e.concat(e, 0);                                                       // (2B, l', C)
+                    newX.attach(run);
+                }
+                newFhat.attach(run);
+            }                                                                                    // returns x, fhat, cond to run
+            x.close();
+            fhat.close();
+            x = newX;
+            fhat = newFhat;
+            progress.progress("sampling", si + 1, numScales);
+        }
+        if (trace != null) trace.fhat = HostTensor.fromNDArray(fhat);
+        return vae.fhatToImg(fhat).add(1f).mul(0.5f);                                            // (B, C, H, W) in [0, 1]
+    }
+
+    /** Keep mask of scale pn for every image: (B, pn*pn) float 0/1. */
+    private static NDArray keepMask(NDManager m, float[] finalMask, int side, int pn, int b) {
+        boolean[] keep = EditMasks.forScale(finalMask, side, pn);
+        float[] v = new float[b * keep.length];
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < keep.length; j++) v[i * keep.length + j] = keep[j] ? 1f : 0f;
+        return m.create(v, new Shape(b, keep.length));
+    }
+
+    private void checkEdit(Edit edit, int b, int side) {
+        if (edit.finalKeepMask().length != side * side)
+            throw new IllegalArgumentException("edit mask has " + edit.finalKeepMask().length + " entries, expected " + side + "x" + side);
+        if (edit.imageTokens().size() != patchNums.size())
+            throw new IllegalArgumentException("edit needs the image's tokens of all " + patchNums.size() + " scales");
+        for (int si = 0; si < patchNums.size(); si++) {
+            Shape s = edit.imageTokens().get(si).getShape();
+            long n = (long) patchNums.get(si) * patchNums.get(si);
+            if (s.dimension() != 2 || s.get(0) != b || s.get(1) != n)
+                throw new IllegalArgumentException("edit tokens of scale " + si + " have shape " + s + ", expected (" + b + ", " + n + ")");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.nextscale.core.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+
+/**
+ * Drawing tokens from logits (reference models/helpers.py sample_with_top_k_top_p_ and
+ * gumbel_softmax_with_rng). Filters run on the engine; the random numbers come from a Java
+ * {@link SplittableRandom}, so a seed gives the same tokens on every device and engine build.
+ * Logits are (..., V); results belong to the logits' manager.
+ */
+public final class TokenSampling {
+    private TokenSampling() {}
+
+    /** Keeps every logit >= the k-th largest of its row (ties kept), the rest become -inf. k <= 0: off. */
+    public static NDArray topK(NDArray logits, int k) {
+        long v = logits.getShape().getLastDimension();
+        if (k <= 0 || k >= v) return logits;
+        NDArray kth = logits.topK(k, -1, true, false).get(0).min(new int[] {-1}, true);      // (..., 1)
+        return minusInfWhere(logits, logits.lt(kth));
+    }
+
+    /**
+     * Nucleus filter: sort each row ascending, drop entries whose cumulative softmax is <= 1 - p, always
+     * keep the largest. p <= 0 or p >= 1: off.
+     */
+    public static NDArray topP(NDArray logits, double p) {
+        if (p <= 0 || p >= 1) return logits;
+        long v = logits.getShape().getLastDimension();
+        NDArray order = logits.argSort(-1, true);                                              // (..., V) ascending
+        NDArray cumulative = logits.gather(order, -1).softmax(-1).cumSum(-1);
+        NDArray drop = cumulative.lte((float) (1 - p)).toType(DataType.FLOAT32, false);         // 1 = drop, sorted order
+        float[] notLast = new float[(int) v];
+        java.util.Arrays.fill(notLast, 1f);
+        notLast[(int) v - 1] = 0f;
+        drop = drop.mul(logits.getManager().create(notLast));                                  // never drop the largest
+        NDArray dropInPlace = drop.gather(order.argSort(-1, true), -1);                        // back to vocabulary order
+        return minusInfWhere(logits, dropInPlace.gt(0.5f));
+    }
+
+    /** top-k then top-p, as the reference applies them. */
+    public static NDArray filter(NDArray logits, int topK, double topP) {
+        return topP(topK(logits, topK), topP);
+    }
+
+    /**
+     * One token per row drawn from softmax(logits) by inverse CDF with one uniform per row, rows in
+     * row-major order. Entries with probability 0 (filtered) are never drawn.
+     * @param logits (B, l, V)
+     * @return (B, l) int64
+     */
+    public static NDArray multinomial(NDArray logits, SplittableRandom rng) {
+        Shape s = logits.getShape();
+        int v = (int) s.getLastDimension();
+        float[] probs = logits.softmax(-1).toFloatArray();
+        int rows = probs.length / v;
+        long[] out = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            int off = r * v;
+            double total = 0;
+            for (int i = 0; i < v; i++) total += probs[off + i];
+            double target = rng.nextDouble() * total, cum = 0;
+            int pick = -1;
+            for (int i = 0; i < v; i++) {
+                if (probs[off + i] <= 0) continue;
+                pick = i;
+                cum += probs[off + i];
+                if (cum > target) break;
+            }
+            out[r] = pick;
+        }
+        return logits.getManager().create(out, new Shape(s.get(0), s.get(1)));
+    }
+
+    /**
+     * Gumbel-softmax relaxation (reference gumbel_softmax_with_rng, hard=False): softmax((logits + g) / tau)
+     * with g = -log(E), E ~ Exp(1) drawn from {@code rng}. Same shape as the logits.
+     */
+    public static NDArray gumbelSoftmax(NDArray logits, double tau, SplittableRandom rng) {
+        NDManager m = logits.getManager();
+        int n = (int) logits.getShape().size();
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) g[i] = (float) -Math.log(exponential(rng));
+        return logits.add(m.create(g, logits.getShape())).div((float) tau).softmax(-1);
+    }
+
+    /** Exp(1) from a uniform in (0, 1], kept above 0 so that -log stays finite. */
+    private static double exponential(SplittableRandom rng) {
+        return Math.max(-Math.log(1.0 - rng.nextDouble()), Double.MIN_NORMAL);
+    }
+
+    private static NDArray minusInfWhere(NDArray logits, NDArray condition) {
+        NDArray minusInf = logits.getManager().full(logits.getShape(), Float.NEGATIVE_INFINITY);
+        return NDArrays.where(condition, minusInf, logits);
+    }
+}

@@ -1,0 +1,128 @@
+package org.nextscale.core.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nextscale.core.TestPaths;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.model.ModelFile;
+import picocli.CommandLine;
+
+class ModelCommandsTest {
+
+    /** Runs the CLI in-process; returns {exit code, stdout, stderr}. */
+    static Object[] run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Object[] {code, out.toString(), err.toString()};
+    }
+
+    @Test
+    void importOfTheParityCheckpointsGivesTheReferenceWeightsExactly(@TempDir Path dir) throws IOException {
+        Path p = TestPaths.parity("tiny-a");
+        Path model = dir.resolve("tiny-a.zip");
+        Object[] r = run("import", "--vae", p.resolve("vae.pth").toString(), "--var", p.resolve("var.pth").toString(),
+                "--config", p.resolve("config.json").toString(), "--out", model.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).startsWith("wrote " + model), (String) r[1]);
+        Map<String, HostTensor> ref = SafeTensors.read(p.resolve("weights.safetensors"));
+        ModelFile.Loaded m = ModelFile.load(model);
+        assertEquals(ref.keySet(), m.weights().keySet());
+        ref.forEach((k, v) -> assertEquals(v, m.weights().get(k), k));
+        assertEquals(10, m.config().classNames().size());
+
+        r = run("info", model.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        String info = (String) r[1];
+        assertTrue(info.contains("32x32 px, 3 channels (RGB)"), info);
+        assertTrue(info.contains("scales:      6 (1,2,3,4,6,8), 130 tokens per image"), info);
+        assertTrue(info.contains("classes:     10 (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)"), info);
+        assertTrue(info.contains("phi partially shared (4)"), info);
+        assertTrue(info.contains("weights:     210 tensors"), info);
+    }
+
+    @Test
+    void importWithoutVarGivesATokenizerOnlyModelAndFp16HalvesTheFile(@TempDir Path dir) throws IOException {
+        Path p = TestPaths.parity("tiny-a");
+        Path tok = dir.resolve("tok.zip"), half = dir.resolve("half.zip"), full = dir.resolve("full.zip");
+        Object[] r = run("import", "--vae", p.resolve("vae.pth").toString(), "--config", p.resolve("config.json").toString(), "--out", tok.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        ModelFile.Loaded m = ModelFile.load(tok);
+        assertNull(m.config().var());
+        assertTrue(m.weights().keySet().stream().allMatch(k -> k.startsWith("vae.")));
+        assertTrue(((String) run("info", tok.toString())[1]).contains("transformer: none (tokenizer-only model)"));
+
+        String[] common = {"import", "--vae", p.resolve("vae.pth").toString(), "--var", p.resolve("var.pth").toString(),
+                "--config", p.resolve("config.json").toString()};
+        assertEquals(0, run(concat(common, "--out", full.toString()))[0]);
+        assertEquals(0, run(concat(common, "--out", half.toString(), "--fp16"))[0]);
+        assertTrue(Files.size(half) < 0.6 * Files.size(full));
+    }
+
+    @Test
+    void checkpointsThatDoNotFitTheConfigFailWithOneLine(@TempDir Path dir) {
+        Path a = TestPaths.parity("tiny-a"), b = TestPaths.parity("tiny-b");
+        Path out = dir.resolve("x.zip");
+        Object[] r = run("import", "--vae", a.resolve("vae.pth").toString(), "--var", a.resolve("var.pth").toString(),
+                "--config", b.resolve("config.json").toString(), "--out", out.toString());
+        assertEquals(1, r[0]);
+        String err = ((String) r[2]).strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertTrue(err.matches("nextscale import: vae\\.pth does not fit the config \\(\\d+ problems\\): missing '[^']+', '[^']+', '[^']+' and \\d+ more; "
+                + "unexpected '[^']+', '[^']+', '[^']+' and \\d+ more; mis-shaped 'encoder.conv_in.weight' \\[32, 3, 3, 3\\] \\(config: \\[32, 1, 3, 3\\]\\), .* and \\d+ more"), err);
+        assertFalse(Files.exists(out));
+
+        r = run("import", "--vae", a.resolve("var.pth").toString(), "--var", a.resolve("var.pth").toString(),
+                "--preset", "d16", "--out", out.toString());
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[2]).startsWith("nextscale import: var.pth does not fit the config"), (String) r[2]);
+
+        r = run("import", "--vae", a.resolve("vae.pth").toString(), "--preset", "d99", "--out", out.toString());
+        assertEquals("nextscale import: unknown preset 'd99': choose one of d16, d20, d24, d30, d36", ((String) r[2]).strip());
+
+        r = run("import", "--vae", a.resolve("config.json").toString(), "--config", a.resolve("config.json").toString(), "--out", out.toString());
+        assertEquals("nextscale import: config.json: not a PyTorch checkpoint (not a zip archive, or truncated)", ((String) r[2]).strip());
+
+        r = run("info", a.resolve("cases.safetensors").toString());
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[2]).startsWith("nextscale info: cases.safetensors: not a nextscale model"), (String) r[2]);
+    }
+
+    @Test
+    void verifyRecomputesAParityFolderFromAnImportedModel(@TempDir Path dir) throws IOException {
+        Path b = TestPaths.parity("tiny-b");
+        Path model = dir.resolve("b.zip");
+        ModelFile.save(model, org.nextscale.core.config.ConfigJson.parse(Files.readString(b.resolve("config.json"))),
+                SafeTensors.read(b.resolve("weights.safetensors")), false);
+        Object[] r = run("verify", b.toString(), "--model", model.toString());
+        String out = (String) r[1];
+        assertEquals(0, r[0], out + r[2]);
+        String[] lines = out.strip().split("\n");
+        assertEquals("48 passed, 0 failed", lines[lines.length - 1]);
+        assertEquals(49, lines.length, "one line per tensor, then the summary");
+        assertTrue(lines[0].matches("PASS  ce_loss +max abs error \\S+ +\\(tolerance .*"), lines[0]);
+
+        Path empty = dir.resolve("empty");
+        Files.createDirectories(empty);
+        r = run("verify", empty.toString());
+        assertEquals(1, r[0]);
+        assertEquals("nextscale verify: no such file: " + empty.resolve("config.json"), ((String) r[2]).strip());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
