@@ -132,16 +132,4 @@ public final class ImageAdapter {
         }
         return new EditMask(outH, outW, out);
     }
-
-    /** Peak signal-to-noise ratio in dB of two images with values in [0, 1] (infinite when equal). */
-    public static double psnr(Image a, Image b) {
-        if (a.data().length != b.data().length) throw new IllegalArgumentException("PSNR needs images of the same size");
-        double se = 0;
-        for (int i = 0; i < a.data().length; i++) {
-            double d = Math.max(0, Math.min(1, a.data()[i])) - Math.max(0, Math.min(1, b.data()[i]));
-            se += d * d;
-        }
-        double mse = se / a.data().length;
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(1.0 / mse);
-    }
 }

@@ -8,13 +8,13 @@ import java.util.concurrent.Callable;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.render.Render;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             Image rec = m.reconstruct(test);
             write(Render.enlarge(Render.grid(List.of(test, rec), 2, 1), ZOOM), "reconstruction.png");
             html.append(section("Reconstruction", String.format("Left: test image; right: decoded from its tokens (PSNR %.2f dB).",
-                    ImageAdapter.psnr(test, rec)), "reconstruction.png"));
+                    ImageMetrics.psnr(test, rec)), "reconstruction.png"));
 
             // 3. edits of test images
             List<Image> tests = testImages(progress);
@@ -121,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
             for (float[] px : t.images()) out.add(new Image(1, FashionMnist.SIDE, FashionMnist.SIDE, px));
             return out;
         }
-        Path samples = Path.of(System.getProperty("nextscale.home", ".")).resolve("models/samples");
+        Path modelFile = model.model != null ? model.model : org.nextscale.core.model.ShippedModel.path();
+        Path samples = modelFile.toAbsolutePath().getParent().resolve("samples");   // shipped beside the model
         try (var files = Files.list(samples)) {
             for (Path p : files.filter(ImageFiles::isImage).sorted().limit(6).toList()) out.add(ImageFiles.read(p));
         } catch (java.nio.file.NoSuchFileException e) {

@@ -20,11 +20,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code nextscale eval}: tokenizer PSNR/SSIM, FD against its floor, class accuracy and k-NN precision/recall, offline. */
+/**
+ * {@code nextscale eval}: tokenizer PSNR/SSIM and FD of reconstructions, FD against its floor, class accuracy and
+ * k-NN precision/recall, offline. Tokenizer-only models get the tokenizer metrics, sample metrics are null.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a Fashion-MNIST model offline with fixed seeds: tokenizer PSNR/SSIM on the test set, "
                 + "Frechet distance of class-conditional samples to the test set in the classifier's feature space "
-                + "(floor = the same distance from real training images), class accuracy of the samples, k-NN precision/recall. "
+                + "(floor = the same distance from real training images; fd_reconstruction = from the tokenizer's "
+                + "reconstructions of those training images, the best a generator on this tokenizer can be expected to reach), "
+                + "class accuracy of the samples, k-NN precision/recall. "
+                + "A tokenizer-only model (written by train-tokenizer) is evaluated without samples: PSNR, SSIM, "
+                + "fd_reconstruction, fd_floor and real_accuracy are measured, the sample metrics (fd, sample_accuracy, "
+                + "precision, recall, their ratios and targets) are null in the JSON and '-' in the table, and \"samples\" is 0. "
                 + "--seed selects the real subsets and seeds sampling. Progress goes to stderr, the table (or with --json "
                 + "one JSON object) to stdout.")
 final class EvalCommand implements Callable<Integer> {
@@ -63,7 +71,8 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(model.device));
              VarModel m = VarModel.load(modelFile, Devices.parse(model.device))) {
             Classifier clf = Classifier.load(classifierFile, manager);
-            progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n + " samples, seed " + model.seed);
+            progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n
+                    + (m.config().hasTransformer() ? " samples" : " real images (tokenizer-only model: no samples)") + ", seed " + model.seed);
             r = Evaluator.evaluate(m, model.sampling(0, 1), settings, test, train, clf, progress, progress.cancelToken());
         } finally {
             progress.finish();

@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 EvalCommand.class,
                 TrainClassifierCommand.class,
+                BenchCommand.class,
+                TrainTokenizerCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -3,7 +3,7 @@ package org.nextscale.core.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
 import picocli.CommandLine.Command;
@@ -28,7 +28,7 @@ final class ReconstructCommand implements Callable<Integer> {
             Image in = ImageFiles.read(image);
             Image rec = m.reconstruct(in);
             ImageFiles.write(rec, out);
-            System.out.printf("wrote %s; PSNR %.2f dB%n", out, ImageAdapter.psnr(in, rec));
+            System.out.printf("wrote %s; PSNR %.2f dB%n", out, ImageMetrics.psnr(in, rec));
             return 0;
         }
     }

@@ -4,11 +4,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.io.AtomicWrite;
 
 /**
  * Reading and writing image files (PNG, JPEG, TIFF including 16-bit gray; BMP, GIF) with clear errors.
@@ -45,15 +45,8 @@ public final class ImageFiles {
     public static void write(Image image, Path p) throws IOException {
         String ext = extension(p);
         String format = ext.equals("tif") || ext.equals("tiff") ? "tiff" : ext.equals("jpg") || ext.equals("jpeg") ? "jpeg" : "png";
-        Path dir = p.toAbsolutePath().getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".tmp-", "." + format);
-        try {
-            if (!ImageIO.write(image.toBufferedImage(), format, tmp.toFile()))
-                throw new IOException("no image writer for " + format);
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicWrite.write(p, out -> {
+            if (!ImageIO.write(image.toBufferedImage(), format, out)) throw new IOException("no image writer for " + format);
+        });
     }
 }

@@ -9,11 +9,11 @@ import ai.djl.nn.pooling.Pool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.nextscale.core.io.AtomicWrite;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;
 import org.nextscale.core.nn.Ops;
@@ -98,17 +98,10 @@ public final class Classifier {
         return new Classifier(p);
     }
 
-    /** Writes the weights (float32) and {@code metadata} to a temp file beside {@code file}, then renames it. */
+    /** Writes the weights (float32) and {@code metadata} through {@link AtomicWrite}. */
     public void save(Path file, Map<String, String> metadata) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.write(tmp, SafeTensors.toBytes(params.toHost(), metadata));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Map<String, HostTensor> host = params.toHost();
+        AtomicWrite.write(file, out -> SafeTensors.write(host, metadata, out));
     }
 
     public Params params() {

@@ -3,16 +3,13 @@ package org.nextscale.core.eval;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.nextscale.core.api.CancelToken;
@@ -20,11 +17,12 @@ import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.train.AdamW;
 
 /**
  * Trains the evaluation {@link Classifier} on Fashion-MNIST's 60,000 training images: cross-entropy,
- * AdamW (lr with cosine decay, weight decay on weights only), seeded init and shuffling, one sub-manager
- * per step. Writes the weights with their test accuracy in the file's metadata.
+ * the trainers' {@link AdamW} (lr with cosine decay, weight decay on weights only, no clipping), seeded
+ * init and shuffling, one sub-manager per step. Writes the weights with their test accuracy in the file's metadata.
  */
 public final class ClassifierTraining {
     private ClassifierTraining() {}
@@ -44,22 +42,21 @@ public final class ClassifierTraining {
     public record Result(Path file, double testAccuracy, double seconds, long steps, double finalLoss) {}
 
     public static Result train(Options o, TrainListener listener, CancelToken cancel) throws IOException {
+        return train(o, 0, listener, cancel);
+    }
+
+    /** Trains on the first {@code trainImages} training images (0: all of them). */
+    static Result train(Options o, int trainImages, TrainListener listener, CancelToken cancel) throws IOException {
         long t0 = System.nanoTime();
-        LabeledImages train = FashionMnist.load(o.dataDir(), true, 0);
+        LabeledImages train = FashionMnist.load(o.dataDir(), true, trainImages);
         LabeledImages test = FashionMnist.load(o.dataDir(), false, 0);
         int n = train.size(), stepsPerEpoch = (n + o.batch() - 1) / o.batch();
         long total = (long) stepsPerEpoch * o.epochs(), step = 0;
         double loss = Double.NaN;
         try (NDManager manager = NDManager.newBaseManager(o.device())) {
             Classifier net = Classifier.init(o.seed(), manager);
-            List<NDArray> params = new ArrayList<>();
-            List<Boolean> decay = new ArrayList<>();
-            for (Map.Entry<String, NDArray> e : net.params().asMap().entrySet()) {
-                e.getValue().setRequiresGradient(true);
-                params.add(e.getValue());
-                decay.add(e.getKey().endsWith(".weight"));
-            }
-            AdamW opt = new AdamW(params, decay, 0.9, 0.999, 1e-8, o.weightDecay());
+            // the trainers' AdamW: weight decay on conv and linear weights, none on biases (1-D); no clipping
+            AdamW opt = new AdamW(net.params(), Classifier.SHAPES.keySet(), 0.9, 0.999, 1e-8);
             Random rnd = new Random(o.seed() + 1);
             int[] order = new int[n];
             Arrays.setAll(order, i -> i);
@@ -90,7 +87,7 @@ public final class ClassifierTraining {
                             for (int i = 0; i < b; i++) if (pred[i] == (long) y[i]) right++;
                             acc = right / (double) b;
                         }
-                        opt.step(lr, sub);
+                        opt.update(lr, o.weightDecay(), 0, 0);
                     }
                     step++;
                     double secs = (System.nanoTime() - tRecent) / 1e9;
@@ -100,7 +97,7 @@ public final class ClassifierTraining {
                 }
                 listener.onMessage(String.format("epoch %d/%d done, last loss %.4f", epoch + 1, o.epochs(), loss));
             }
-            for (NDArray p : params) p.setRequiresGradient(false);
+            for (NDArray p : net.params().asMap().values()) p.setRequiresGradient(false);
             double testAcc = net.classify(Arrays.asList(test.images()), 500).accuracy(test.labels());
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, String> meta = new LinkedHashMap<>();

@@ -13,15 +13,22 @@ import org.nextscale.core.data.LabeledImages;
 
 /**
  * The whole evaluation, on plain inputs so that it runs without a model: real Fashion-MNIST images,
- * a sample source (class, count, seed) -> images, and optionally a reconstruction function. Everything
- * is seeded, so a run is repeatable and runs with the same n and seed are comparable:
+ * optionally a sample source (class, count, seed) -> images, and optionally a reconstruction function.
+ * Everything is seeded, so a run is repeatable and runs with the same n and seed are comparable:
  * <ol>
  *   <li>n test images and n training images, each balanced over the classes, chosen by the seed;</li>
  *   <li>the classifier's features and predictions on both: real accuracy, FD floor = FD(train, test);</li>
  *   <li>n samples, n/10 per class, requested in batches with seeds derived from (seed, class, batch);
  *       their accuracy against the requested class, FD(samples, test), k-NN precision/recall;</li>
- *   <li>the tokenizer's reconstruction of the n test images: mean PSNR and SSIM on the 28x28 content.</li>
+ *   <li>the tokenizer's reconstruction of the n test images: mean PSNR and SSIM on the 28x28 content;</li>
+ *   <li>the tokenizer's reconstruction of the n training images: FD(reconstructions, test). It is measured
+ *       like the floor (same training images, same test images) and like the samples' FD (generated vs
+ *       test), so floor &lt;= FD of reconstructions &lt;= FD of samples is the expected order: no generator
+ *       that decodes through this tokenizer can be expected to get closer to the test set than the
+ *       tokenizer's own reconstructions of real training images.</li>
  * </ol>
+ * Without a sample source (a tokenizer-only model) the sample metrics are NaN; without a reconstructor
+ * the reconstruction metrics are.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -56,20 +63,30 @@ public final class Evaluator {
         Image reconstruct(Image image28);
     }
 
-    /** Evaluates a loaded model: samples with {@code sampling} (class, count and seed are set per request). */
+    /**
+     * Evaluates a loaded model: samples with {@code sampling} (class, count and seed are set per request).
+     * A tokenizer-only model is evaluated without samples: its sample metrics are NaN.
+     */
     public static EvalResult evaluate(VarModel model, SampleOptions sampling, Settings s, LabeledImages test,
                                       LabeledImages train, Classifier classifier, ProgressListener progress, CancelToken cancel) {
-        int classes = model.config().classNames().size();
-        if (classes != test.numClasses())
-            throw new IllegalArgumentException("the model has " + classes + " classes but Fashion-MNIST has " + test.numClasses()
-                    + ": evaluation needs a model trained on Fashion-MNIST");
         int side = model.config().imageSize();
-        SampleSource source = (c, count, seed) ->
-                model.generate(sampling.withClass(c).withCount(count).withSeed(seed), ProgressListener.NONE, cancel);
+        SampleSource source = null;
+        if (model.config().hasTransformer()) {
+            int classes = model.config().classNames().size();
+            if (classes != test.numClasses())
+                throw new IllegalArgumentException("the model has " + classes + " classes but Fashion-MNIST has " + test.numClasses()
+                        + ": evaluation needs a model trained on Fashion-MNIST");
+            source = (c, count, seed) ->
+                    model.generate(sampling.withClass(c).withCount(count).withSeed(seed), ProgressListener.NONE, cancel);
+        }
         Reconstructor recon = img -> model.reconstruct(ClassifierInput.toModel(img.data(), side));
         return evaluate(s, test, train, classifier, source, recon, progress, cancel);
     }
 
+    /**
+     * @param source the generator; null for none (sample metrics NaN, as for a tokenizer-only model)
+     * @param recon  the tokenizer's round trip; null for none (PSNR, SSIM and FD of reconstructions NaN)
+     */
     public static EvalResult evaluate(Settings s, LabeledImages test, LabeledImages train, Classifier classifier,
                                       SampleSource source, Reconstructor recon, ProgressListener progress, CancelToken cancel) {
         long t0 = System.nanoTime();
@@ -87,7 +104,55 @@ public final class Evaluator {
         cancel.check();
         double fdFloor = Frechet.distance(trainOut.features(), realOut.features());
 
-        // samples, balanced over the classes, in fixed-size requests with derived seeds
+        Samples smp = source == null ? Samples.NONE : sample(s, classes, source, classifier, realOut, progress, cancel);
+
+        double psnr = Double.NaN, ssim = Double.NaN, fdRecon = Double.NaN;
+        int reconstructed = 0;
+        if (recon != null) {
+            double psnrSum = 0, ssimSum = 0;
+            for (float[] img : testImages) {
+                cancel.check();
+                float[] rec = reconstruct(recon, img);
+                psnrSum += ImageMetrics.psnr(img, rec);
+                ssimSum += ImageMetrics.ssim(img, rec, ClassifierInput.SIDE, ClassifierInput.SIDE);
+                reconstructed++;
+                if (reconstructed % 100 == 0 || reconstructed == testImages.size())
+                    progress.progress("reconstruct test images", reconstructed, testImages.size());
+            }
+            psnr = psnrSum / reconstructed;
+            ssim = ssimSum / reconstructed;
+            List<float[]> trainRecons = new ArrayList<>(trainImages.size());
+            for (float[] img : trainImages) {
+                cancel.check();
+                trainRecons.add(reconstruct(recon, img));
+                if (trainRecons.size() % 100 == 0 || trainRecons.size() == trainImages.size())
+                    progress.progress("reconstruct training images", trainRecons.size(), trainImages.size());
+            }
+            Classifier.Outputs reconOut = classifier.classify(trainRecons, 250);
+            cancel.check();
+            fdRecon = Frechet.distance(reconOut.features(), realOut.features());
+        }
+        return new EvalResult(s.n(), s.seed(), s.k(), smp.count(), reconstructed, psnr, ssim, smp.fd(), fdFloor, fdRecon,
+                smp.accuracy(), realOut.accuracy(testLabels), smp.classAccuracy(classes),
+                perClass(realOut.predictions(), testLabels, classes), smp.precision(), smp.recall(), test.classNames(),
+                smp.seconds(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** What the samples scored; {@link #NONE} when there was nothing to sample from. */
+    private record Samples(int count, double fd, double accuracy, double[] perClass, double precision, double recall, double seconds) {
+        static final Samples NONE = new Samples(0, Double.NaN, Double.NaN, null, Double.NaN, Double.NaN, 0);
+
+        double[] classAccuracy(int classes) {
+            if (perClass != null) return perClass;
+            double[] nan = new double[classes];
+            Arrays.fill(nan, Double.NaN);
+            return nan;
+        }
+    }
+
+    /** n samples, balanced over the classes, in fixed-size requests with derived seeds; scored against the test features. */
+    private static Samples sample(Settings s, int classes, SampleSource source, Classifier classifier, Classifier.Outputs realOut,
+                                  ProgressListener progress, CancelToken cancel) {
         long ts = System.nanoTime();
         int[] quota = quotas(s.n(), classes);
         List<float[]> samples = new ArrayList<>(s.n());
@@ -107,35 +172,20 @@ public final class Evaluator {
                 progress.progress("sample", samples.size(), s.n());
             }
         }
-        double sampleSeconds = (System.nanoTime() - ts) / 1e9;
+        double seconds = (System.nanoTime() - ts) / 1e9;
         Classifier.Outputs sampleOut = classifier.classify(samples, 250);
         cancel.check();
         progress.progress("distances", 0, 2);
         double fd = Frechet.distance(sampleOut.features(), realOut.features());
         KnnPrecisionRecall.Result pr = KnnPrecisionRecall.compute(realOut.features(), sampleOut.features(), s.k());
         progress.progress("distances", 2, 2);
+        return new Samples(samples.size(), fd, sampleOut.accuracy(sampleLabels), perClass(sampleOut.predictions(), sampleLabels, classes),
+                pr.precision(), pr.recall(), seconds);
+    }
 
-        double psnr = Double.NaN, ssim = Double.NaN;
-        int reconstructed = 0;
-        if (recon != null) {
-            double psnrSum = 0, ssimSum = 0;
-            for (float[] img : testImages) {
-                cancel.check();
-                Image r = recon.reconstruct(new Image(1, ClassifierInput.SIDE, ClassifierInput.SIDE, img));
-                float[] rec = ClassifierInput.of(r);
-                psnrSum += ImageMetrics.psnr(img, rec);
-                ssimSum += ImageMetrics.ssim(img, rec, ClassifierInput.SIDE, ClassifierInput.SIDE);
-                reconstructed++;
-                if (reconstructed % 100 == 0 || reconstructed == testImages.size())
-                    progress.progress("reconstruct", reconstructed, testImages.size());
-            }
-            psnr = psnrSum / reconstructed;
-            ssim = ssimSum / reconstructed;
-        }
-        return new EvalResult(s.n(), s.seed(), s.k(), reconstructed, psnr, ssim, fd, fdFloor,
-                sampleOut.accuracy(sampleLabels), realOut.accuracy(testLabels),
-                perClass(sampleOut.predictions(), sampleLabels, classes), perClass(realOut.predictions(), testLabels, classes),
-                pr.precision(), pr.recall(), test.classNames(), sampleSeconds, (System.nanoTime() - t0) / 1e9);
+    /** The tokenizer's round trip of one 28x28 image, back on the 28x28 content. */
+    private static float[] reconstruct(Reconstructor recon, float[] image28) {
+        return ClassifierInput.of(recon.reconstruct(new Image(1, ClassifierInput.SIDE, ClassifierInput.SIDE, image28)));
     }
 
     /** Images per class: n / classes each, the first n % classes classes one more. */

@@ -1,5 +1,8 @@
 package org.nextscale.core.eval;
 
+import java.util.Locale;
+import org.nextscale.core.api.Image;
+
 /**
  * Reconstruction quality of gray images with values in [0, 1], computed in double precision.
  * Both follow scikit-image's definitions (peak_signal_noise_ratio, structural_similarity with
@@ -12,6 +15,14 @@ public final class ImageMetrics {
     private static final double[] KERNEL = gaussian(SSIM_SIGMA, SSIM_RADIUS);
 
     private ImageMetrics() {}
+
+    /** PSNR of two images of the same channels and size (any size, e.g. a reconstruction against its input). */
+    public static double psnr(Image a, Image b) {
+        if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width())
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "PSNR needs images of the same size: %dx%dx%d vs %dx%dx%d",
+                    a.channels(), a.height(), a.width(), b.channels(), b.height(), b.width()));
+        return psnr(a.data(), b.data());
+    }
 
     /** 10 log10(1 / MSE) in dB; +infinity when the images are equal. */
     public static double psnr(float[] a, float[] b) {

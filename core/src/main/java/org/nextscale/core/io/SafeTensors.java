@@ -5,6 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The safetensors format: 8-byte little-endian header length, a JSON header mapping each name to
@@ -31,7 +32,13 @@ public final class SafeTensors {
 
     public static Map<String, HostTensor> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        return read(Files.readAllBytes(file), file.toString());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
+        }
+    }
+
+    public static Map<String, HostTensor> read(byte[] bytes, String what) throws IOException {
+        return read(new ByteArrayInputStream(bytes), what);
     }
 
     /** Reads a safetensors stream of any size (tensors are read one at a time, never the whole file at once). */
@@ -52,9 +59,37 @@ public final class SafeTensors {
         byte[] h = in.readNBytes((int) headerLen);
         if (h.length < headerLen)
             throw new IOException(what + ": truncated: the header needs " + headerLen + " bytes but the file ends after " + h.length);
+        Header header = parseHeader(h, what);
+        // the data in file order, whatever the header's order
+        List<Slot> byOffset = new ArrayList<>(header.slots());
+        byOffset.sort(Comparator.comparingLong(Slot::begin));
+        Map<String, HostTensor> read = new LinkedHashMap<>();
+        long pos = 0, base = 8 + headerLen;
+        for (Slot s : byOffset) {
+            if (s.begin < pos) throw new IOException(what + ": tensor '" + s.name + "' overlaps another tensor");
+            long skipped = skip(in, s.begin - pos);
+            if (skipped < s.begin - pos) throw truncated(what, s.name, base + s.end, base + pos + skipped);
+            byte[] data = in.readNBytes((int) (s.end - s.begin));
+            if (data.length < s.end - s.begin) throw truncated(what, s.name, base + s.end, base + s.begin + data.length);
+            read.put(s.name, new HostTensor(s.dtype, s.shape, data));
+            pos = s.end;
+        }
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (Slot s : header.slots()) out.put(s.name, read.get(s.name));
+        return new Contents(out, header.metadata());
+    }
+
+    /** Where a tensor's bytes are, relative to the end of the header. */
+    private record Slot(String name, String dtype, long[] shape, long begin, long end) {}
+
+    /** A parsed header: tensor slots in header order, and the __metadata__ strings. */
+    private record Header(List<Slot> slots, Map<String, String> metadata) {}
+
+    /** The one header parser: JSON, every entry's dtype, shape and byte range, checked against each other. */
+    private static Header parseHeader(byte[] json, String what) throws IOException {
         JsonObject header;
         try {
-            header = JsonParser.parseString(new String(h, StandardCharsets.UTF_8)).getAsJsonObject();
+            header = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (RuntimeException e) {
             throw new IOException(what + ": not a safetensors file (header is not JSON)");
         }
@@ -84,26 +119,8 @@ public final class SafeTensors {
                 throw new IOException(what + ": malformed entry '" + e.getKey() + "': " + x.getMessage());
             }
         }
-        List<Slot> byOffset = new ArrayList<>(slots);
-        byOffset.sort(Comparator.comparingLong(Slot::begin));
-        Map<String, HostTensor> read = new LinkedHashMap<>();
-        long pos = 0;
-        for (Slot s : byOffset) {
-            if (s.begin < pos) throw new IOException(what + ": tensor '" + s.name + "' overlaps another tensor");
-            long base = 8 + headerLen;
-            long skipped = skip(in, s.begin - pos);
-            if (skipped < s.begin - pos) throw truncated(what, s.name, base + s.end, base + pos + skipped);
-            byte[] data = in.readNBytes((int) (s.end - s.begin));
-            if (data.length < s.end - s.begin) throw truncated(what, s.name, base + s.end, base + s.begin + data.length);
-            read.put(s.name, new HostTensor(s.dtype, s.shape, data));
-            pos = s.end;
-        }
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (Slot s : slots) out.put(s.name, read.get(s.name));
-        return new Contents(out, metadata);
+        return new Header(slots, metadata);
     }
-
-    private record Slot(String name, String dtype, long[] shape, long begin, long end) {}
 
     private static IOException truncated(String what, String tensor, long end, long fileEnd) {
         return new IOException(what + ": truncated: tensor '" + tensor + "' ends at byte " + end
@@ -118,60 +135,6 @@ public final class SafeTensors {
             done += b.length;
         }
         return done;
-    }
-
-    public static Map<String, HostTensor> read(byte[] bytes, String what) throws IOException {
-        if (bytes.length < 8) throw new IOException(what + ": not a safetensors file (only " + bytes.length + " bytes)");
-        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (headerLen <= 1 || headerLen > bytes.length - 8L)
-            throw new IOException(what + ": not a safetensors file or truncated (header length " + headerLen
-                    + ", file size " + bytes.length + ")");
-        JsonObject header;
-        try {
-            header = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IOException(what + ": not a safetensors file (header is not JSON)");
-        }
-        long base = 8 + headerLen;
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-            if (e.getKey().equals("__metadata__")) continue;
-            try {
-                JsonObject t = e.getValue().getAsJsonObject();
-                String dtype = t.get("dtype").getAsString();
-                JsonArray sh = t.getAsJsonArray("shape");
-                long[] shape = new long[sh.size()];
-                for (int i = 0; i < shape.length; i++) shape[i] = sh.get(i).getAsLong();
-                JsonArray off = t.getAsJsonArray("data_offsets");
-                long begin = off.get(0).getAsLong(), end = off.get(1).getAsLong();
-                if (begin < 0 || end < begin || base + end > bytes.length)
-                    throw new IOException(what + ": truncated: tensor '" + e.getKey() + "' ends at byte " + (base + end)
-                            + " but the file has " + bytes.length + " bytes");
-                long need = HostTensor.numel(shape) * HostTensor.bytesPerElement(dtype);
-                if (need != end - begin)
-                    throw new IOException(what + ": tensor '" + e.getKey() + "' has " + (end - begin)
-                            + " bytes but its shape needs " + need);
-                byte[] data = new byte[(int) (end - begin)];
-                System.arraycopy(bytes, (int) (base + begin), data, 0, data.length);
-                out.put(e.getKey(), new HostTensor(dtype, shape, data));
-            } catch (IOException x) {
-                throw x;
-            } catch (RuntimeException x) {
-                throw new IOException(what + ": malformed entry '" + e.getKey() + "': " + x.getMessage());
-            }
-        }
-        return out;
-    }
-
-    /** Reads only the metadata map of the header (empty when absent). */
-    public static Map<String, String> metadata(byte[] bytes) {
-        long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        JsonObject header = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).getAsJsonObject();
-        Map<String, String> m = new TreeMap<>();
-        if (header.has("__metadata__"))
-            for (Map.Entry<String, JsonElement> e : header.getAsJsonObject("__metadata__").entrySet())
-                m.put(e.getKey(), e.getValue().getAsString());
-        return m;
     }
 
     /** The first part of a file: 8-byte little-endian length, the JSON header, space padding to 8 bytes. */

@@ -20,6 +20,7 @@ import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.nn.Params;
+import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.transformer.Editor;
 import org.nextscale.core.transformer.RasterSampler;
@@ -112,27 +113,31 @@ public final class LoadedModel implements VarModel {
             throw new IllegalArgumentException("class " + o.classId() + " does not exist: this model has classes 0.."
                     + (config.var().numClasses() - 1) + " (or -1 for unconditional)");
         List<Image> out = new ArrayList<>();
-        progress.progress("generate", 0, o.count());
+        int scales = config.order().equals("raster") ? 1 : config.numScales();
+        long total = (long) o.count() * scales;                  // progress counts image-scales, so one batch moves the bar too
+        progress.progress("generate", 0, total);
         for (int start = 0; start < o.count(); start += BATCH) {
             cancel.check();
             int n = Math.min(BATCH, o.count() - start);
+            long before = (long) start * scales;
             // each batch gets its own seed stream so results do not depend on the batch size chosen here
             SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / BATCH));
+            ProgressListener perScale = (stage, done, all) ->
+                    progress.progress("generate", before + (long) Math.floor((double) n * scales * Math.min(done, all) / Math.max(1, all)), total);
             try (NDManager m = manager.newSubManager()) {
-                out.addAll(toImages(sampleBatch(m, batch, cancel)));
+                out.addAll(toImages(sampleBatch(m, batch, perScale, cancel)));
             }
-            progress.progress("generate", start + n, o.count());
+            progress.progress("generate", (long) (start + n) * scales, total);
         }
         return out;
     }
 
-    private NDArray sampleBatch(NDManager m, SampleOptions o, CancelToken cancel) {
-        if (!config.order().equals("raster")) return new Sampler(transformer, vae).generate(m, o, ProgressListener.NONE, cancel);
+    private NDArray sampleBatch(NDManager m, SampleOptions o, ProgressListener perScale, CancelToken cancel) {
+        if (!config.order().equals("raster")) return new Sampler(transformer, vae).generate(m, o, perScale, cancel);
         long[] labels = new long[o.count()];
         java.util.Arrays.fill(labels, o.classId() < 0 ? config.var().numClasses() : o.classId());
         NDArray tokens = new RasterSampler(transformer, vae.quantizer()).sample(m.create(labels), o, ProgressListener.NONE, cancel);
-        int side = config.patchNums().get(config.numScales() - 1);
-        return vae.idxToImg(List.of(tokens.reshape(o.count(), (long) side * side))).add(1f).div(2f);
+        return RasterCodes.decode(vae, tokens).add(1f).div(2f);      // (B, C, H, W) in [0, 1]
     }
 
     @Override
@@ -170,8 +175,22 @@ public final class LoadedModel implements VarModel {
             NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
             Editor editor = new Editor(new Sampler(transformer, vae));
             NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);
-            return ImageAdapter.fromModel(toImages(result).get(0), image);
+            return keepOriginalPixels(image, ImageAdapter.fromModel(toImages(result).get(0), image), mask, mode);
         }
+    }
+
+    /**
+     * Pixels the edit keeps are the input's own, not their decoded (and possibly resized) version, so the
+     * kept area comes back bit for bit; only the regenerated area is the model's.
+     */
+    private static Image keepOriginalPixels(Image original, Image edited, EditMask mask, EditMode mode) {
+        boolean regenerateSelection = mode != EditMode.OUTPAINT;
+        float[] out = edited.data().clone();
+        int hw = original.height() * original.width();
+        for (int c = 0; c < original.channels(); c++)
+            for (int i = 0; i < hw; i++)
+                if (mask.selected()[i] != regenerateSelection) out[c * hw + i] = original.data()[c * hw + i];
+        return new Image(original.channels(), original.height(), original.width(), out);
     }
 
     /** Images at any size -> (B, C, S, S) in [-1, 1] at the model's geometry. */

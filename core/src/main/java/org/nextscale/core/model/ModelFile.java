@@ -1,15 +1,11 @@
 package org.nextscale.core.model;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -22,6 +18,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.AtomicWrite;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;
 
@@ -73,26 +70,14 @@ public final class ModelFile {
             if (name.equals(CONFIG_ENTRY) || name.equals(WEIGHTS_ENTRY) || name.endsWith("/"))
                 throw new IllegalArgumentException("cannot save " + file.getFileName() + ": extra entry name '" + name + "' is reserved");
 
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream fo = Files.newOutputStream(tmp);
-                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fo, 1 << 20))) {
+        AtomicWrite.write(file, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.setLevel(6);
                 put(zip, CONFIG_ENTRY, json);
                 writeWeights(zip, tensors, metadata);
                 for (Map.Entry<String, byte[]> e : model.extras().entrySet()) put(zip, e.getKey(), e.getValue());
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Checks the weights against the config and converts them to the dtypes stored in the file, in spec order. */

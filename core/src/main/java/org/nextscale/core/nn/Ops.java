@@ -82,15 +82,15 @@ public final class Ops {
         return y.reshape(bs, cout, ho, wo);
     }
 
-    /** GroupNorm over (C/groups, H, W) with per-channel affine; x (B, C, H, W). */
-    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+    /**
+     * GroupNorm over (C/groups, H, W) with per-channel affine; x (B, C, H, W). The normalisation is the
+     * engine's fused LayerNorm over each group's C/groups*H*W values (one kernel, forward and backward,
+     * instead of eight passes); {@code ones}/{@code zeros} are its unit gain and zero shift of that length.
+     */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps, NDArray ones, NDArray zeros) {
         Shape s = x.getShape();
-        long b = s.get(0), c = s.get(1);
-        NDArray g = x.reshape(b, groups, -1);                       // (B, G, C/G*H*W)
-        NDArray mean = g.mean(new int[] {2}, true);
-        NDArray centered = g.sub(mean);
-        NDArray var = centered.square().mean(new int[] {2}, true);
-        NDArray y = centered.div(var.add(eps).sqrt()).reshape(s);   // (B, C, H, W)
+        long b = s.get(0), c = s.get(1), n = s.size() / (b * groups);
+        NDArray y = layerNorm(x.reshape(b, groups, n), ones, zeros, eps).reshape(s);    // (B, C, H, W)
         // the (1, C, 1, 1) views are made from the weights: hand them to x's manager so they do not pile
         // up in the weights' manager on every call
         NDArray g4 = gamma.reshape(1, c, 1, 1);
@@ -100,8 +100,13 @@ public final class Ops {
         return y.mul(g4).add(b4);
     }
 
-    /** LayerNorm over the last dimension; gamma/beta may be null (no affine). */
+    /**
+     * LayerNorm over the last dimension. With gain and shift (arrays of that length) it is the engine's
+     * fused kernel; the engine refuses null ones, so without affine it is computed from mean and variance.
+     */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+        if (gamma != null && beta != null)
+            return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, eps).singletonOrThrow();
         NDArray mean = x.mean(new int[] {-1}, true);
         NDArray centered = x.sub(mean);
         NDArray var = centered.square().mean(new int[] {-1}, true);
@@ -122,10 +127,17 @@ public final class Ops {
         return x.mul(k);
     }
 
-    /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), x^3 as x*x*x like PyTorch. */
+    /**
+     * GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as the equal
+     * x sigmoid(x (a + b x^2)) with a = 2 sqrt(2/pi), b = 0.044715 a: six passes over x instead of nine, and
+     * autograd keeps four tensors of x's size instead of five (x, a + b x^2, the sigmoid, the result). The
+     * constant b goes through {@link #scale}; adding a (in place, on a tensor no gradient formula reads) needs
+     * no kept constant.
+     */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = scale(x.add(scale(x.mul(x).mul(x), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
-        return scale(x.mul(inner.tanh().add(1f)), 0.5f);
+        float a = (float) (2 * Math.sqrt(2.0 / Math.PI)), b = (float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715);
+        NDArray poly = scale(x.square(), b).addi(a);               // a + b x^2
+        return x.mul(Activation.sigmoid(x.mul(poly)));
     }
 
     /** SiLU / swish: x * sigmoid(x). */

@@ -1,6 +1,7 @@
 package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import org.nextscale.core.nn.Ops;
 
 /**
@@ -23,6 +24,16 @@ final class AttnBlock {
 
     /** x (B, C, H, W) -> (B, C, H, W). */
     NDArray forward(NDArray x) {
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray out = attend(x);
+            out.attach(outer);
+            return out;
+        }
+    }
+
+    private NDArray attend(NDArray x) {
         long b = x.getShape().get(0), h = x.getShape().get(2), wd = x.getShape().get(3);
         NDArray qkvs = qkv.forward(norm.forward(x)).reshape(b, 3, channels, h * wd);   // (B, 3, C, HW)
         NDArray q = qkvs.get(":, 0").transpose(0, 2, 1);                                // (B, HW, C)

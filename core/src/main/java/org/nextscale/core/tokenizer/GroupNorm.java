@@ -22,6 +22,7 @@ final class GroupNorm {
 
     /** x (B, C, H, W) -> (B, C, H, W). */
     NDArray forward(NDArray x) {
-        return Ops.groupNorm(x, GROUPS, w.get(gamma), w.get(beta), EPS);
+        NDArray[] unit = w.unitAffine(x.getShape().size() / (x.getShape().get(0) * GROUPS));
+        return Ops.groupNorm(x, GROUPS, w.get(gamma), w.get(beta), EPS, unit[0], unit[1]);
     }
 }

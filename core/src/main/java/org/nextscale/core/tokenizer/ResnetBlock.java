@@ -1,6 +1,7 @@
 package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import org.nextscale.core.nn.Ops;
 
 /**
@@ -19,11 +20,20 @@ final class ResnetBlock {
         ninShortcut = in != out ? Conv.same(w, name + ".nin_shortcut", in, out, 1) : null;
     }
 
-    /** x (B, in, H, W) -> (B, out, H, W). */
+    /**
+     * x (B, in, H, W) -> (B, out, H, W). The intermediates live in a scope closed at the end: autograd keeps
+     * what its backward pass needs, the rest is freed before the next block.
+     */
     NDArray forward(NDArray x) {
-        NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
-        h = conv2.forward(Ops.silu(norm2.forward(h)));
-        NDArray skip = ninShortcut != null ? ninShortcut.forward(x) : x;
-        return skip.add(h);
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
+            h = conv2.forward(Ops.silu(norm2.forward(h)));
+            NDArray skip = ninShortcut != null ? ninShortcut.forward(x) : x;
+            NDArray out = skip.add(h);
+            out.attach(outer);
+            return out;
+        }
     }
 }

@@ -2,10 +2,13 @@ package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.nextscale.core.nn.Params;
 
 /**
@@ -17,9 +20,20 @@ import org.nextscale.core.nn.Params;
 final class Weights {
     private final Params params;
     private final List<String> names = new ArrayList<>();
+    private final NDManager constants;
+    private final Map<Long, NDArray[]> unitAffine = new ConcurrentHashMap<>();
 
     Weights(Params params) {
         this.params = params;
+        this.constants = params.manager().newSubManager();
+    }
+
+    /**
+     * A unit gain and a zero shift of length n, {ones(n), zeros(n)}, made on first use and kept with the
+     * weights (in a sub-manager of theirs), for normalisations that have no affine of their own.
+     */
+    NDArray[] unitAffine(long n) {
+        return unitAffine.computeIfAbsent(n, k -> new NDArray[] {constants.ones(new Shape(k)), constants.zeros(new Shape(k))});
     }
 
     /** Checks that {@code name} exists with the given shape and records it; returns the name. */

@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
 
 /**

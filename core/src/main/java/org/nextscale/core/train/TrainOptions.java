@@ -58,9 +58,9 @@ public final class TrainOptions {
         key("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
         key("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
         // transformer
-        key("depth", Kind.INT, "6", "transformer blocks");
-        key("width", Kind.INT, "192", "transformer width (embed_dim)");
-        key("heads", Kind.INT, "6", "attention heads");
+        key("depth", Kind.INT, "4", "transformer blocks");
+        key("width", Kind.INT, "128", "transformer width (embed_dim)");
+        key("heads", Kind.INT, "4", "attention heads");
         key("cond_drop", Kind.FLOAT, "0.1", "class-label dropout (needed for guidance)");
         key("label_smooth", Kind.FLOAT, "0.0", "label smoothing of the cross-entropy");
     }

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.nn.Ops;
@@ -44,6 +43,7 @@ public final class VarTransformer {
     private final int vocabSize;
     private final int cvae;
     private final Params params;
+    private final Constants constants;
 
     public VarTransformer(VarConfig cfg, TokenLayout layout, int vocabSize, int cvae, Params params) {
         this.cfg = cfg;
@@ -52,6 +52,7 @@ public final class VarTransformer {
         this.cvae = cvae;
         this.params = params;
         checkShapes();
+        this.constants = Constants.of(params.manager().newSubManager(), cfg, layout);
     }
 
     public VarConfig config() {
@@ -99,7 +100,7 @@ public final class VarTransformer {
         NDArray x = firstBlockTokens(cond.classEmb());                                           // (B, first_l, C)
         if (l > layout.firstLength()) x = x.concat(linear(varInput, "word_embed"), 1);            // (B, L, C)
         x = x.add(levelAndPosition(m, 0, l));
-        NDArray mask = blockCausalMask(m);                                                       // (1, 1, L, L)
+        NDArray mask = constants.mask;                                                        // (1, 1, L, L)
         for (int i = 0; i < cfg.depth(); i++) x = block(i, x, cond, mask, null);
         return head(x, cond);                                                                    // (B, L, V)
     }
@@ -136,7 +137,7 @@ public final class VarTransformer {
 
     /** A fresh key/value cache for {@link #step}; its arrays live in a sub-manager of {@code parent}. */
     public KvCache newCache(NDManager parent) {
-        return new KvCache(parent, cfg.depth());
+        return new KvCache(parent, cfg.depth(), layout.length());
     }
 
     /** Mean cross-entropy of logits (B, L, V) against tokens (B, L) int64; a scalar. */
@@ -164,23 +165,33 @@ public final class VarTransformer {
 
     // ---------------------------------------------------------------- the network
 
-    /** One AdaLN self-attention block; mask (1, 1, L, L) for teacher forcing, null with a cache. */
+    /**
+     * One AdaLN self-attention block; mask (1, 1, L, L) for teacher forcing, null with a cache. Its
+     * intermediate arrays live in a scope closed at the end: autograd keeps what the backward pass needs,
+     * everything else is freed before the next block runs.
+     */
     private NDArray block(int i, NDArray x, Condition cond, NDArray mask, KvCache cache) {
-        int c = cfg.embedDim();
-        String p = "blocks." + i + ".";
-        NDArray ada = cfg.sharedAln()
-                ? cond.shared().add(w(p + "ada_gss"))                                            // (B, 1, 6, C)
-                : linear(cond.siluClassEmb(), p + "ada_lin.1").reshape(-1, 1, 6, c);
-        NDList six = ada.split(6, 2);                                                            // 6 x (B, 1, 1, C)
-        NDArray gamma1 = six.get(0).squeeze(2), gamma2 = six.get(1).squeeze(2);                   // (B, 1, C)
-        NDArray scale1 = six.get(2).squeeze(2), scale2 = six.get(3).squeeze(2);
-        NDArray shift1 = six.get(4).squeeze(2), shift2 = six.get(5).squeeze(2);
-        float eps = (float) cfg.normEps();
-        NDArray h = Ops.layerNorm(x, null, null, eps).mul(scale1.add(1f)).add(shift1);
-        x = x.add(attention(i, h, mask, cache).mul(gamma1));
-        h = Ops.layerNorm(x, null, null, eps).mul(scale2.add(1f)).add(shift2);
-        NDArray ffn = linear(Ops.geluTanh(linear(h, p + "ffn.fc1")), p + "ffn.fc2");
-        return x.add(ffn.mul(gamma2));                                                           // (B, L, C)
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            int c = cfg.embedDim();
+            String p = "blocks." + i + ".";
+            NDArray ada = cfg.sharedAln()
+                    ? cond.shared().add(w(p + "ada_gss"))                                        // (B, 1, 6, C)
+                    : linear(cond.siluClassEmb(), p + "ada_lin.1").reshape(-1, 1, 6, c);
+            ada.attach(scope);
+            NDList six = ada.split(6, 2);                                                        // 6 x (B, 1, 1, C)
+            NDArray gamma1 = six.get(0).squeeze(2), gamma2 = six.get(1).squeeze(2);               // (B, 1, C)
+            NDArray scale1 = six.get(2).squeeze(2), scale2 = six.get(3).squeeze(2);
+            NDArray shift1 = six.get(4).squeeze(2), shift2 = six.get(5).squeeze(2);
+            NDArray h = layerNorm(x).mul(scale1.add(1f)).add(shift1);
+            NDArray y = x.add(attention(i, h, mask, cache).mul(gamma1));
+            h = layerNorm(y).mul(scale2.add(1f)).add(shift2);
+            NDArray ffn = linear(Ops.geluTanh(linear(h, p + "ffn.fc1")), p + "ffn.fc2");
+            NDArray out = y.add(ffn.mul(gamma2));                                                // (B, L, C)
+            out.attach(outer);
+            return out;
+        }
     }
 
     private NDArray attention(int i, NDArray x, NDArray mask, KvCache cache) {
@@ -188,10 +199,12 @@ public final class VarTransformer {
         long b = s.get(0), l = s.get(1);
         int heads = cfg.numHeads(), hd = cfg.headDim();
         String p = "blocks." + i + ".attn.";
-        NDList qkv = Ops.linear(x, w(p + "mat_qkv.weight"), null).split(3, 2);                   // 3 x (B, L, C)
-        NDArray q = heads(qkv.get(0).add(w(p + "q_bias")), b, l, heads, hd);                     // (B, H, L, hd)
-        NDArray k = heads(qkv.get(1), b, l, heads, hd);                                          // k has no bias
-        NDArray v = heads(qkv.get(2).add(w(p + "v_bias")), b, l, heads, hd);
+        // one product with the bias cat(q_bias, 0, v_bias), as the reference; k has no bias
+        NDArray bias = NDArrays.concat(new NDList(w(p + "q_bias"), constants.zeros, w(p + "v_bias")));   // (3C)
+        bias.attach(x.getManager());
+        NDArray qkv = Ops.linear(x, w(p + "mat_qkv.weight"), bias)
+                .reshape(b, l, 3, heads, hd).transpose(2, 0, 3, 1, 4);                          // (3, B, H, L, hd)
+        NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);                                   // (B, H, L, hd)
         if (cfg.attnL2Norm()) {
             // the cap comes first so the result belongs to the activations' manager, and is an engine-made
             // tensor because autograd keeps it for the backward pass (see Ops.scale)
@@ -207,14 +220,15 @@ public final class VarTransformer {
             v = cache.values(i, v);
         }
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2));                                         // (B, H, L, Lk)
-        if (mask != null) att = att.add(mask);
+        if (mask != null) att.addi(mask);                                                        // the product is not needed for its gradient
         NDArray out = att.softmax(-1).matMul(v);                                                 // (B, H, L, hd)
         out = out.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * hd);                        // (B, L, C)
         return linear(out, p + "proj");
     }
 
-    private static NDArray heads(NDArray t, long b, long l, int heads, int hd) {
-        return t.reshape(b, l, heads, hd).transpose(0, 2, 1, 3);                                 // (B, H, L, hd)
+    /** LayerNorm over C without affine (the engine's fused kernel with unit gain and zero shift). */
+    private NDArray layerNorm(NDArray x) {
+        return Ops.layerNorm(x, constants.ones, constants.zeros, (float) cfg.normEps());
     }
 
     /** AdaLN before the head (conditioned on the raw class embedding), then the vocabulary projection. */
@@ -222,7 +236,7 @@ public final class VarTransformer {
         int c = cfg.embedDim();
         NDList ss = linear(cond.siluClassEmb(), "head_nm.ada_lin.1").reshape(-1, 1, 2, c).split(2, 2);
         NDArray scale = ss.get(0).squeeze(2), shift = ss.get(1).squeeze(2);                      // (B, 1, C)
-        NDArray h = Ops.layerNorm(x, null, null, (float) cfg.normEps()).mul(scale.add(1f)).add(shift);
+        NDArray h = layerNorm(x).mul(scale.add(1f)).add(shift);
         return linear(h, "head");                                                                // (B, L, V)
     }
 
@@ -235,21 +249,27 @@ public final class VarTransformer {
 
     /** lvl_embed(level of each position) + pos_1LC for positions [begin, end): (1, end - begin, C). */
     private NDArray levelAndPosition(NDManager m, int begin, int end) {
-        long[] levels = Arrays.copyOfRange(layout.levelOfPosition(), begin, end);
-        NDArray idx = m.create(levels, new Shape(1, end - begin));
+        NDArray idx = own(constants.levels.get(new NDIndex(":, {}:{}", begin, end)), m);     // (1, l) int64
         NDArray lvl = own(Embedding.embedding(idx, w("lvl_embed.weight"), SparseFormat.DENSE).singletonOrThrow(), m); // (1, l, C)
         NDArray pos = own(w("pos_1LC").get(new NDIndex(":, {}:{}", begin, end)), m);             // (1, l, C)
         return lvl.add(pos);
     }
 
-    /** 0 where block(query) >= block(key), -inf elsewhere: (1, 1, L, L). */
-    private NDArray blockCausalMask(NDManager m) {
-        int l = layout.length();
-        NDArray blockOf = m.create(layout.blockOfPosition());                                    // (L)
-        NDArray allowed = blockOf.reshape(l, 1).gte(blockOf.reshape(1, l));                      // (L, L) bool
-        NDArray zeros = m.zeros(new Shape(l, l), DataType.FLOAT32);
-        NDArray minusInf = m.full(new Shape(l, l), Float.NEGATIVE_INFINITY);
-        return NDArrays.where(allowed, zeros, minusInf).reshape(1, 1, l, l);
+    /**
+     * Arrays that depend only on the config and layout, made once with the weights (in a sub-manager of
+     * theirs): the LayerNorm gain/shift (C), the level of every position (1, L) and the block-causal mask
+     * (1, 1, L, L), 0 where block(query) >= block(key) and -inf elsewhere.
+     */
+    private record Constants(NDArray ones, NDArray zeros, NDArray levels, NDArray mask) {
+        static Constants of(NDManager m, VarConfig cfg, TokenLayout layout) {
+            int c = cfg.embedDim(), l = layout.length();
+            long[] blockOf = layout.blockOfPosition();
+            float[] mask = new float[l * l];
+            for (int q = 0; q < l; q++)
+                for (int k = 0; k < l; k++) mask[q * l + k] = blockOf[q] >= blockOf[k] ? 0f : Float.NEGATIVE_INFINITY;
+            return new Constants(m.ones(new Shape(c)), m.zeros(new Shape(c)), m.create(layout.levelOfPosition(), new Shape(1, l)),
+                    m.create(mask, new Shape(1, 1, l, l)));
+        }
     }
 
     // ---------------------------------------------------------------- weights

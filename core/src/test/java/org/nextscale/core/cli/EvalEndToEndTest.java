@@ -56,7 +56,8 @@ class EvalEndToEndTest {
         JsonObject o = JsonParser.parseString(r[1].strip()).getAsJsonObject();
         System.out.println("untrained tiny-b, n=40: " + o);
         assertEquals(40, o.get("n").getAsInt());
-        for (String key : new String[] {"psnr", "ssim", "fd", "fd_floor", "sample_accuracy", "real_accuracy", "precision", "recall"})
+        for (String key : new String[] {"psnr", "ssim", "fd", "fd_floor", "fd_reconstruction", "sample_accuracy", "real_accuracy",
+                "precision", "recall"})
             assertTrue(o.has(key) && !o.get(key).isJsonNull() && Double.isFinite(o.get(key).getAsDouble()), key + " in " + o);
         double fd = o.get("fd").getAsDouble(), floor = o.get("fd_floor").getAsDouble();
         assertTrue(floor > 0 && fd > 2 * floor, "an untrained model is far from the data: fd " + fd + ", floor " + floor);
@@ -64,5 +65,7 @@ class EvalEndToEndTest {
         assertTrue(o.get("sample_accuracy").getAsDouble() < 0.5, "untrained samples are not recognisable");
         double psnr = o.get("psnr").getAsDouble();
         assertTrue(psnr > 0 && psnr < 24, "random tokenizer reconstructs poorly: " + psnr);
+        double recon = o.get("fd_reconstruction").getAsDouble();
+        assertTrue(recon > 2 * floor, "a random tokenizer's reconstructions are far from the data: " + recon + ", floor " + floor);
     }
 }

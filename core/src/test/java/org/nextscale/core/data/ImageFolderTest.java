@@ -12,9 +12,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ImageFolderTest {
+public class ImageFolderTest {
 
-    static void gray8(Path file, int w, int h, int value) throws IOException {
+    public static void gray8(Path file, int w, int h, int value) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         WritableRaster r = img.getRaster();
         for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) r.setSample(x, y, 0, x == 0 ? value : 0);

@@ -83,6 +83,9 @@ class EvaluatorTest {
         assertEquals(Double.POSITIVE_INFINITY, r.psnr(), "identity reconstruction");
         assertEquals(1.0, r.ssim(), 1e-12);
         assertEquals(1000, r.reconstructed());
+        assertEquals(1000, r.samples());
+        // identity reconstructions of the training subset are that subset: FD of reconstructions = floor
+        assertEquals(r.fdFloor(), r.fdReconstruction(), 1e-9 * r.fdFloor());
     }
 
     @Test
@@ -100,6 +103,9 @@ class EvaluatorTest {
         assertTrue(r.recall() < 0.02, "recall " + r.recall());
         assertTrue(r.precision() < 0.6, "precision " + r.precision());
         assertTrue(r.psnr() < 10 && r.ssim() < 0.1, "black reconstructions: psnr " + r.psnr() + ", ssim " + r.ssim());
+        // all reconstructions black: a single point in feature space, far from the test set
+        assertTrue(Double.isFinite(r.fdReconstruction()) && r.fdReconstruction() > 5 * r.fdFloor(),
+                "FD of black reconstructions " + r.fdReconstruction() + " vs floor " + r.fdFloor());
     }
 
     @Test
@@ -115,6 +121,7 @@ class EvaluatorTest {
         assertEquals(a.precision(), b.precision());
         assertNotEquals(a.fdFloor(), other.fdFloor());
         assertTrue(Double.isNaN(a.psnr()) && a.reconstructed() == 0, "no reconstructor, no PSNR");
+        assertTrue(Double.isNaN(a.fdReconstruction()), "no reconstructor, no FD of reconstructions");
     }
 
     @Test
@@ -143,13 +150,16 @@ class EvaluatorTest {
         EvalResult r = Evaluator.evaluate(Evaluator.Settings.of(100, 0), test, train, classifier, realImages(28),
                 img -> img, ProgressListener.NONE, CancelToken.none());
         JsonObject o = JsonParser.parseString(r.toJson()).getAsJsonObject();
-        for (String key : List.of("psnr", "ssim", "fd", "fd_floor", "sample_accuracy", "real_accuracy", "precision", "recall", "n"))
+        for (String key : List.of("psnr", "ssim", "fd", "fd_floor", "fd_reconstruction", "sample_accuracy", "real_accuracy",
+                "precision", "recall", "n"))
             assertTrue(o.has(key), "missing key " + key + " in " + o);
         assertTrue(o.get("psnr").isJsonNull(), "infinite PSNR is written as null");
         assertEquals(100, o.get("n").getAsInt());
         assertEquals(r.fd(), o.get("fd").getAsDouble());
+        assertEquals(r.fdReconstruction(), o.get("fd_reconstruction").getAsDouble());
         assertEquals(10, o.getAsJsonObject("per_class").size());
         assertTrue(r.toTable().contains(String.format("%.4f", r.fdFloor())), r.toTable());
+        assertTrue(r.toTable().contains("FD reconstructions vs test"), r.toTable());
     }
 
     @Test

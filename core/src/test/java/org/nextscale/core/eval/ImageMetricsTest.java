@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nextscale.core.api.Image;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.LabeledImages;
 
@@ -34,6 +35,18 @@ class ImageMetricsTest {
             b[i] = a[i] + (rnd.nextBoolean() ? 0.1f : -0.1f);
         }
         assertEquals(20.0, ImageMetrics.psnr(a, b), 1e-5);
+    }
+
+    @Test
+    void psnrOfImagesChecksTheirShapes() {
+        Image a = new Image(1, 1, 4, new float[] {0, 0, 0, 0});
+        Image b = new Image(1, 1, 4, new float[] {0.1f, 0.1f, 0.1f, 0.1f});
+        assertEquals(20.0, ImageMetrics.psnr(a, b), 1e-5);
+        assertEquals(Double.POSITIVE_INFINITY, ImageMetrics.psnr(a, a));
+        // same number of values, other shape: refused rather than compared pixel by pixel
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageMetrics.psnr(a, new Image(1, 2, 2, new float[4])));
+        assertTrue(e.getMessage().contains("same size"), e.getMessage());
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.config.VqVaeConfig;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.LabeledImages;
@@ -49,14 +50,21 @@ class ModelEvaluationTest {
         final List<SampleOptions> requests = new ArrayList<>();
         final List<Image> reconstructed = new ArrayList<>();
         final List<String> classes;
+        final boolean transformer;
 
         StandIn(List<String> classes) {
+            this(classes, true);
+        }
+
+        StandIn(List<String> classes, boolean transformer) {
             this.classes = classes;
+            this.transformer = transformer;
         }
 
         @Override
         public ModelConfig config() {
-            return new ModelConfig(1, 32, List.of(1, 2, 4, 8), VqVaeConfig.official(), null, classes, "var");
+            VarConfig var = new VarConfig(classes.size(), 4, 256, 4, 4.0, 1e-6, false, true, 0.1);
+            return new ModelConfig(1, 32, List.of(1, 2, 4, 8), VqVaeConfig.official(), transformer ? var : null, classes, "var");
         }
 
         @Override
@@ -101,14 +109,31 @@ class ModelEvaluationTest {
             assertEquals(2.0, o.cfg());
             assertEquals(20, o.count());
         }
-        // reconstruction is asked at the model's size (zero-padded), and scored on the 28x28 content
-        assertEquals(200, model.reconstructed.size());
+        // reconstruction is asked at the model's size (zero-padded), and scored on the 28x28 content:
+        // 200 test images (PSNR, SSIM), then 200 training images (FD of reconstructions)
+        assertEquals(400, model.reconstructed.size());
         assertEquals(32, model.reconstructed.get(0).width());
         // 16 gray levels: error uniform in +-1/30, MSE ~ 1/2700 on the varying pixels, PSNR ~ 34-40 dB
         assertTrue(r.psnr() > 30 && r.psnr() < 45, "psnr " + r.psnr());
         assertTrue(r.ssim() > 0.9 && r.ssim() < 1, "ssim " + r.ssim());
         assertEquals(r.realAccuracy(), r.sampleAccuracy(), 0.08);
         assertTrue(Double.isFinite(r.fd()) && r.fd() < 2 * r.fdFloor(), "fd " + r.fd() + " floor " + r.fdFloor());
+        // 16 gray levels barely move the classifier's features: FD of reconstructions near the floor
+        assertTrue(r.fdReconstruction() > 0 && r.fdReconstruction() < 1.5 * r.fdFloor(),
+                "fd of reconstructions " + r.fdReconstruction() + " floor " + r.fdFloor());
+    }
+
+    @Test
+    void aTokenizerOnlyModelIsScoredWithoutSamples() {
+        StandIn model = new StandIn(List.of(), false);   // a tokenizer's class names do not matter
+        EvalResult r = Evaluator.evaluate(model, SampleOptions.defaults(), new Evaluator.Settings(100, 0, 25, 3), test, train,
+                classifier, ProgressListener.NONE, CancelToken.none());
+        assertTrue(model.requests.isEmpty(), "no samples asked of a tokenizer-only model");
+        assertEquals(0, r.samples());
+        assertEquals(200, model.reconstructed.size());
+        assertTrue(r.psnr() > 30 && Double.isFinite(r.fdReconstruction()) && Double.isFinite(r.fdFloor()), r.toJson());
+        assertTrue(Double.isNaN(r.fd()) && Double.isNaN(r.sampleAccuracy()) && Double.isNaN(r.precision()) && Double.isNaN(r.recall()));
+        assertTrue(r.toTable().contains("no samples: this model has no transformer"), r.toTable());
     }
 
     @Test

@@ -91,8 +91,44 @@ class LoadedModelTest {
         assertEquals(3, a.size());
         assertArrayEquals(a.get(0).data(), b.get(0).data());
         assertFalse(java.util.Arrays.equals(a.get(0).data(), c.get(0).data()));
-        assertArrayEquals(new long[] {3, 3}, events.get(events.size() - 1));
+        assertArrayEquals(new long[] {18, 18}, events.get(events.size() - 1)); // 3 images x 6 scales
+        assertTrue(events.stream().anyMatch(e -> e[0] > 0 && e[0] < 18), "progress moves within a batch");
         for (float v : a.get(0).data()) assertTrue(v >= 0f && v <= 1f);
+    }
+
+    @Test
+    void editsKeepTheInputsOwnPixelsOutsideTheRegeneratedArea() {
+        Image img = caseImage(1);
+        EditMask box = EditMask.box(32, 32, 0.25, 0.25, 0.75, 0.75);
+        for (EditMode mode : EditMode.values()) {
+            Image out = model.edit(img, box, mode, SampleOptions.defaults().withClass(mode == EditMode.CLASS_EDIT ? 2 : -1),
+                    (s, d, t) -> {}, CancelToken.none());
+            int changed = 0;
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < 32 * 32; i++) {
+                    boolean regenerated = box.selected()[i] != (mode == EditMode.OUTPAINT);
+                    float a = img.data()[c * 1024 + i], b = out.data()[c * 1024 + i];
+                    if (!regenerated) assertEquals(a, b, 0f, mode + " must keep pixel " + i);
+                    else if (Math.abs(a - b) > 1e-3) changed++;
+                }
+            assertTrue(changed > 0, mode + " regenerated nothing");
+        }
+    }
+
+    @Test
+    void aRasterOrderModelGeneratesThroughItsOwnSampler(@TempDir Path tmp) throws IOException {
+        org.nextscale.core.config.ModelConfig tiny = model.config();
+        org.nextscale.core.config.ModelConfig raster = tiny.withVar(tiny.var(), tiny.classNames(), "raster");
+        Path file = tmp.resolve("raster.zip");
+        ModelFile.save(file, raster, org.nextscale.core.train.WeightInit.all(raster, 3), false);
+        try (VarModel r = VarModel.load(file, Device.cpu())) {
+            List<Image> imgs = r.generate(SampleOptions.defaults().withClass(1).withCount(2), (s, d, t) -> {}, CancelToken.none());
+            assertEquals(2, imgs.size());
+            assertEquals(32, imgs.get(0).height());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.edit(caseImage(0),
+                    EditMask.box(32, 32, 0.2, 0.2, 0.8, 0.8), EditMode.INPAINT, SampleOptions.defaults(), (s, d, t) -> {}, CancelToken.none()));
+            assertTrue(e.getMessage().contains("raster"), e.getMessage());
+        }
     }
 
     @Test

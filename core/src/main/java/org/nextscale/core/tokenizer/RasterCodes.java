@@ -1,22 +1,21 @@
-package org.nextscale.core.train;
+package org.nextscale.core.tokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import org.nextscale.core.tokenizer.MultiScaleQuantizer;
-import org.nextscale.core.tokenizer.VqVae;
 
 /**
  * Tokens of the raster baseline: the encoder's feature map quantized at the last scale's resolution in one
  * go (nearest codebook entry per position, first index on ties), decoded as decoder(phi_last(e[idx])). For a
  * single-scale tokenizer (patch_nums = one number) these are exactly the tokenizer's own tokens; with a
- * multi-scale tokenizer they are its codebook used as a plain VQ-VAE.
+ * multi-scale tokenizer they are its codebook used as a plain VQ-VAE. Sampling the baseline is
+ * {@link org.nextscale.core.transformer.RasterSampler}; its tokens decode with {@link #decode}.
  */
-final class RasterCodes {
+public final class RasterCodes {
     private RasterCodes() {}
 
     /** f (B, Cvae, n, n) -> (B, n*n) int64. */
-    static NDArray quantize(VqVae vae, NDArray f) {
+    public static NDArray quantize(VqVae vae, NDArray f) {
         MultiScaleQuantizer q = vae.quantizer();
         int cvae = q.cvae();
         long b = f.getShape().get(0);
@@ -28,7 +27,7 @@ final class RasterCodes {
     }
 
     /** tokens (B, n*n) -> image (B, C, H, W) in [-1, 1]. */
-    static NDArray decode(VqVae vae, NDArray tokens) {
+    public static NDArray decode(VqVae vae, NDArray tokens) {
         MultiScaleQuantizer q = vae.quantizer();
         List<Integer> pns = q.patchNums();
         int last = pns.size() - 1, side = pns.get(last), cvae = q.cvae();

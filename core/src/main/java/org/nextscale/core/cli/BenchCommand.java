@@ -1,0 +1,113 @@
+package org.nextscale.core.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.bench.Bench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** nextscale bench: training and sampling speed against the machine's own matrix-multiply speed. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure speed against the machine's own matrix-multiply rate (random weights, config B: 32x32 gray, "
+                + "VQ-VAE ch 64, VAR depth 6 width 384, batch 64): VAR and VQ-VAE training steps, tokenizing, sampling, "
+                + "peak memory, and VAR vs raster order at 16x16 tokens. Takes a few minutes; run on a quiet machine."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N", description = "engine threads (default: the engine's choice, one per core)")
+    Integer threads;
+
+    @Option(names = "--reps", defaultValue = "3", paramLabel = "N", description = "timed runs per task; the median counts (default: ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "untimed runs before (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "config B batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--no-compare", description = "skip VAR vs raster order at 16x16 tokens")
+    boolean noCompare;
+
+    @Option(names = "--profile", description = "after each config-B task, profile one more run: engine calls and time per operator "
+            + "(the profiler slows the engine down for the rest of the process: take timings from a run without it)")
+    boolean profile;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+        if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
+        if (threads != null) {
+            if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            // read by the engine when it starts, which has not happened yet in this process
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Bench.Result r = Bench.run(new Bench.Options(threads == null ? 0 : threads, warmup, reps, batch, 16, !noCompare, profile), Devices.parse(device), line -> {
+            (json ? err : out).println(line);
+            (json ? err : out).flush();
+        });
+        if (json) out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(toJson(r)));
+        else out.println(table(r));
+        out.flush();
+        return 0;
+    }
+
+    static JsonObject toJson(Bench.Result r) {
+        JsonObject j = new JsonObject();
+        j.addProperty("threads", r.threads());
+        j.addProperty("allocator", r.allocator());
+        j.addProperty("load_average_before", r.loadBefore());
+        j.addProperty("load_average_after", r.loadAfter());
+        j.addProperty("matmul_gflops", round(r.matmulGflops()));
+        task(j, "train", r.varTrain(), r);
+        task(j, "vqvae_train", r.vqvaeTrain(), r);
+        task(j, "tokenize", r.tokenize(), r);
+        task(j, "sample", r.sample(), r);
+        j.addProperty("peak_rss_mb", round(r.peakRssMb()));
+        j.addProperty("vqvae_peak_rss_mb", round(r.vqvaePeakRssMb()));
+        j.addProperty("var_sample_16x16_s", round(r.varSample16()));
+        j.addProperty("raster_sample_16x16_s", round(r.rasterSample16()));
+        j.addProperty("raster_over_var", round(r.rasterOverVar()));
+        return j;
+    }
+
+    private static void task(JsonObject j, String key, Bench.Task t, Bench.Result r) {
+        j.addProperty(key + "_seconds", round(t.seconds()));
+        j.addProperty(key + "_images_per_s", round(t.imagesPerSecond()));
+        j.addProperty(key + "_gflop", round(t.flops() / 1e9));
+        j.addProperty(key + "_gflops", round(t.gflops()));
+        j.addProperty(key + "_yardstick_gflops", round(t.yardstick()));
+        j.addProperty(key + "_mfu", round(r.mfu(t)));
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
+    }
+
+    static String table(Bench.Result r) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("%nthreads %d, allocator %s, load average %.2f before / %.2f after; yardstick (median) %.1f GFLOP/s%n", r.threads(),
+                r.allocator(), r.loadBefore(), r.loadAfter(), r.matmulGflops()));
+        s.append(String.format("%-28s %9s %9s %9s %9s %10s %6s%n", "task", "seconds", "images/s", "GFLOP", "GFLOP/s", "yardstick", "MFU"));
+        for (Bench.Task t : new Bench.Task[] {r.varTrain(), r.vqvaeTrain(), r.tokenize(), r.sample()})
+            s.append(String.format("%-28s %9.3f %9.1f %9.1f %9.1f %10.1f %6.2f%n", t.name(), t.seconds(), t.imagesPerSecond(),
+                    t.flops() / 1e9, t.gflops(), t.yardstick(), r.mfu(t)));
+        s.append(String.format("peak resident memory: VAR training step %.0f MB, VQ-VAE training step %.0f MB%n", r.peakRssMb(), r.vqvaePeakRssMb()));
+        if (Double.isFinite(r.varSample16()))
+            s.append(String.format("16 images at 16x16 tokens: VAR %.2f s, raster %.2f s, raster/VAR %.1fx%n", r.varSample16(),
+                    r.rasterSample16(), r.rasterOverVar()));
+        return s.toString();
+    }
+}

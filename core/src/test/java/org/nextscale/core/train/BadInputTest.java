@@ -1,0 +1,105 @@
+package org.nextscale.core.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nextscale.core.cli.Main;
+import org.nextscale.core.data.ImageFolderTest;
+import picocli.CommandLine;
+
+/** Bad inputs give one clear line naming the problem and what to do, before any training starts. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private Exception tokenizerError(Map<String, String> extra) {
+        Map<String, String> o = TinyRuns.tokenizer(dir.resolve("t.zip").toString(), 3);
+        o.putAll(extra);
+        return assertThrows(Exception.class, () -> Training.trainTokenizer(TrainOptions.parse(o), null, null));
+    }
+
+    @Test
+    void badDataFolders() throws IOException {
+        Files.createDirectories(dir.resolve("empty"));
+        assertTrue(tokenizerError(Map.of("data", dir.resolve("empty").toString())).getMessage().startsWith("no images found in"));
+
+        Path broken = Files.createDirectories(dir.resolve("broken/cats"));
+        Files.writeString(broken.resolve("a.png"), "not a png");
+        Exception e = tokenizerError(Map.of("data", dir.resolve("broken").toString()));
+        assertTrue(e instanceof IOException && e.getMessage().startsWith("cannot read image") && e.getMessage().contains("a.png"), e.getMessage());
+
+        ImageFolderTest.gray8(dir.resolve("mixed/a/1.png"), 16, 16, 9);
+        ImageFolderTest.gray8(dir.resolve("mixed/b/2.png"), 20, 16, 9);
+        e = tokenizerError(Map.of("data", dir.resolve("mixed").toString()));
+        assertTrue(e.getMessage().startsWith("images differ in size"), e.getMessage());
+
+        e = tokenizerError(Map.of("data", dir.resolve("nowhere").toString()));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void missingFashionMnistNamesTheDebianPackage() {
+        Exception e = tokenizerError(Map.of("data", "fashion-mnist:" + dir.resolve("none")));
+        assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    }
+
+    @Test
+    void badOptions() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("stepz", "3")));
+        assertTrue(e.getMessage().startsWith("unknown training option 'stepz'; valid keys: data, steps, batch"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("steps", "many")));
+        assertEquals("training option steps must be a whole number, got 'many'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("order", "zigzag")));
+        assertTrue(e.getMessage().startsWith("training option order must be var or raster"));
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("width", "100", "heads", "3")));
+        assertTrue(e.getMessage().contains("divisible"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("image_size", "64")));
+        assertTrue(e.getMessage().contains("does not match the last patch_num"), e.getMessage());
+        // CLI spelling: --checkpoint-every is checkpoint_every
+        assertEquals(7, TrainOptions.parse(Map.of("checkpoint-every", "7")).checkpointEvery());
+    }
+
+    @Test
+    void varTrainingNeedsATokenizerAndResumeNeedsTheRightCheckpoint() throws IOException {
+        Map<String, String> o = new LinkedHashMap<>(TinyRuns.var("", dir.resolve("v.zip").toString(), 3));
+        o.remove("tokenizer");
+        Exception e = assertThrows(IllegalArgumentException.class, () -> Training.trainVar(TrainOptions.parse(o), null, null));
+        assertTrue(e.getMessage().contains("tokenizer=TOK.zip"), e.getMessage());
+
+        o.put("tokenizer", dir.resolve("missing.zip").toString());
+        e = assertThrows(IOException.class, () -> Training.trainVar(TrainOptions.parse(o), null, null));
+
+        Path tok = Training.trainTokenizer(TrainOptions.parse(TinyRuns.tokenizer(dir.resolve("t.zip").toString(), 2)), null, null);
+        e = assertThrows(IllegalArgumentException.class, () -> Training.trainVar(TrainOptions.parse(Map.of("resume", TrainRun.checkpointPath(tok).toString())), null, null));
+        assertTrue(e.getMessage().contains("is a tokenizer checkpoint"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Training.trainTokenizer(TrainOptions.parse(Map.of("resume", tok.toString())), null, null));
+        assertTrue(e.getMessage().contains("not a training checkpoint"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Training.trainTokenizer(TrainOptions.parse(Map.of("resume", TrainRun.checkpointPath(tok).toString())), null, null));
+        assertTrue(e.getMessage().contains("already done 2 steps"), e.getMessage());
+    }
+
+    @Test
+    void cliPrintsOneLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        for (CommandLine sub : cl.getSubcommands().values()) sub.setErr(new PrintWriter(err));
+        int code = cl.execute("train-tokenizer", "--data", dir.resolve("nothing").toString(), "--steps", "2");
+        assertEquals(1, code);
+        String text = err.toString().trim();
+        assertFalse(text.contains("\n"), text);
+        assertTrue(text.startsWith("nextscale train-tokenizer: data folder") && text.contains("does not exist"), text);
+        err.getBuffer().setLength(0);
+        code = cl.execute("train", "--batch", "0");
+        assertNotEquals(0, code);
+        assertTrue(err.toString().contains("training option batch must be > 0"), err.toString());
+    }
+}

@@ -1,0 +1,261 @@
+package org.nextscale.jupyter;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.CancelledException;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.EditMask;
+import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.TokenPyramid;
+import org.nextscale.core.api.TrainEvent;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.eval.ImageMetrics;
+import org.nextscale.core.render.Render;
+import org.nextscale.core.train.TrainOptions;
+import org.nextscale.core.train.Training;
+
+/**
+ * Runs the magics, independent of any kernel: parse ({@link VarSyntax}), call one core method, show the
+ * result on a {@link Notebook} and keep it in {@link VarSession}. Every failure leaves as a one-line
+ * {@link VarMagicError}; an interrupt (a {@link VarSession#interrupt()} or the thread's interrupt flag)
+ * cancels long work through its {@link CancelToken}.
+ */
+public final class VarMagics {
+    private VarMagics() {}
+
+    /** Progress lines are replaced at most this often (the last one is always shown). */
+    static final long PROGRESS_EVERY_MS = 500;
+
+    /** {@code %var ARGS}. */
+    public static void line(List<String> args, Notebook nb) {
+        run(VarSyntax.parseLine(args, VarSession::variable), nb);
+    }
+
+    /** {@code %%var ARGS} with the cell body below it. */
+    public static void cell(List<String> args, String body, Notebook nb) {
+        run(VarSyntax.parseCell(args, body, VarSession::variable), nb);
+    }
+
+    public static void run(VarCommand command, Notebook nb) {
+        String name = nameOf(command);
+        CancelToken cancel = VarSession.start();
+        try {
+            if (command instanceof VarCommand.Help) nb.print(VarSyntax.help());
+            else if (command instanceof VarCommand.Load c) load(c, nb);
+            else if (command instanceof VarCommand.Generate c) generate(c, nb, cancel);
+            else if (command instanceof VarCommand.Tokenize c) tokenize(c, nb);
+            else if (command instanceof VarCommand.Reconstruct c) reconstruct(c, nb);
+            else if (command instanceof VarCommand.Edit c) edit(c, nb, cancel);
+            else if (command instanceof VarCommand.Train c) train(c, nb, cancel);
+        } catch (VarMagicError e) {
+            throw e.getMessage().startsWith("%") ? e : new VarMagicError(name + ": " + e.getMessage());
+        } catch (CancelledException e) {
+            throw new VarMagicError(name + ": interrupted");
+        } catch (Exception | OutOfMemoryError e) {
+            throw new VarMagicError(name + ": " + oneLine(e));
+        } finally {
+            VarSession.finish();
+        }
+    }
+
+    // ---------------------------------------------------------------- one method per command
+
+    private static void load(VarCommand.Load c, Notebook nb) throws IOException {
+        VarModel m = c.file() == null ? VarModel.loadShipped(Devices.parse(c.device()))
+                : VarModel.load(existing(c.file()), Devices.parse(c.device()));
+        VarSession.setModel(m, c.file(), c.device());
+        nb.print((c.file() == null ? "shipped model" : c.file().toString()) + "\n" + m.summary());
+    }
+
+    private static void generate(VarCommand.Generate c, Notebook nb, CancelToken cancel) {
+        VarModel m = VarSession.model();
+        SampleOptions o = SampleOptions.defaults().withClass(m.classIndex(c.classSpec())).withCount(c.count())
+                .withCfg(c.cfg()).withTopK(c.topK()).withTopP(c.topP()).withSeed(c.seed());
+        List<Image> images = m.generate(o, progress(nb, "generate", cancel), cancel);
+        VarSession.setImages(images);
+        show(nb, Pictures.grid(images, Math.min(images.size(), 8)));
+    }
+
+    private static void tokenize(VarCommand.Tokenize c, Notebook nb) throws IOException {
+        VarModel m = VarSession.model();
+        Image img = readImage(c.image());
+        TokenPyramid p = m.tokenize(img);
+        VarSession.setPyramid(p);
+        List<BufferedImage> row = new ArrayList<>(List.of(img.toBufferedImage()));
+        List<String> captions = new ArrayList<>(List.of("input"));
+        for (Image map : Render.pyramid(p, Math.max(img.height(), img.width()))) row.add(map.toBufferedImage());
+        int tokens = 0;
+        for (int s : p.sides()) {
+            captions.add(s + "x" + s);
+            tokens += s * s;
+        }
+        show(nb, Pictures.captioned(row, captions));
+        nb.print(p.numScales() + " scales, " + tokens + " tokens (colour = codebook index); ids in VarSession.pyramid()");
+    }
+
+    private static void reconstruct(VarCommand.Reconstruct c, Notebook nb) throws IOException {
+        VarModel m = VarSession.model();
+        Image img = readImage(c.image());
+        Image rec = m.reconstruct(img);
+        double psnr = psnr(img, rec);
+        VarSession.setImages(List.of(img, rec));
+        VarSession.setPsnr(psnr);
+        show(nb, Pictures.captioned(List.of(img.toBufferedImage(), rec.toBufferedImage()),
+                List.of("input", String.format(Locale.ROOT, "reconstruction, PSNR %.2f dB", psnr))));
+        nb.print(String.format(Locale.ROOT, "PSNR %.2f dB", psnr));
+    }
+
+    private static void edit(VarCommand.Edit c, Notebook nb, CancelToken cancel) throws IOException {
+        VarModel m = VarSession.model();
+        Image img = readImage(c.image());
+        EditMask mask = EditMask.parseBox(c.box(), img.height(), img.width());
+        int cls = c.classSpec() == null ? SampleOptions.UNCONDITIONAL : m.classIndex(c.classSpec());
+        SampleOptions o = SampleOptions.defaults().withClass(cls).withCount(1).withSeed(c.seed());
+        Image out = m.edit(img, mask, c.mode(), o, progress(nb, nameOf(c).substring("%var ".length()), cancel), cancel);
+        VarSession.setImages(List.of(img, out));
+        String what = c.mode() == EditMode.INPAINT ? "in-painted" : c.mode() == EditMode.OUTPAINT ? "out-painted"
+                : "edited to class " + c.classSpec();
+        show(nb, Pictures.captioned(List.of(Pictures.withBox(img.toBufferedImage(), box(c.box())), out.toBufferedImage()),
+                List.of("before", what)));
+    }
+
+    private static void train(VarCommand.Train c, Notebook nb, CancelToken cancel) throws IOException {
+        TrainOptions options = TrainOptions.parse(c.options());
+        List<TrainEvent> history = new ArrayList<>();
+        Notebook.Progress line = nb.progress(c.phase() + ": starting");
+        long started = System.nanoTime();
+        TrainListener listener = new TrainListener() {
+            long shown;
+
+            @Override
+            public void onStep(TrainEvent e) {
+                history.add(e);
+                checkInterrupt(cancel);
+                long now = System.currentTimeMillis();
+                if (now - shown >= PROGRESS_EVERY_MS || e.step() >= e.totalSteps()) {
+                    shown = now;
+                    line.update(describe(e));
+                }
+            }
+
+            @Override
+            public void onMessage(String message) {
+                nb.print(message);
+            }
+        };
+        Path out = c.phase().equals("tokenizer") ? Training.trainTokenizer(options, listener, cancel)
+                : Training.trainVar(options, listener, cancel);
+        VarSession.setHistory(history, out);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (!history.isEmpty()) {
+            TrainEvent last = history.get(history.size() - 1);
+            line.update(String.format(Locale.ROOT, "%s: %d steps in %s, final loss %.4f", c.phase(), last.step(),
+                    clock(seconds), last.loss()));
+            long[] steps = new long[history.size()];
+            double[] losses = new double[history.size()];
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = history.get(i).step();
+                losses[i] = history.get(i).loss();
+            }
+            show(nb, Pictures.lossCurve(c.phase() + " training loss", steps, losses));
+        }
+        String device = c.options().getOrDefault("device", VarSession.device());
+        VarModel m = VarModel.load(out, Devices.parse(device));
+        VarSession.setModel(m, out, device);
+        nb.print("wrote " + out + " (now the current model)\n" + m.summary());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void show(Notebook nb, BufferedImage picture) {
+        VarSession.setPicture(picture);
+        nb.show(picture);
+    }
+
+    /** A progress listener that rewrites one line ("inpaint: sampling 3/6"), rate limited, and turns a thread interrupt into a cancel. */
+    private static ProgressListener progress(Notebook nb, String name, CancelToken cancel) {
+        Notebook.Progress[] line = {null};
+        long[] shown = {0};
+        return (stage, done, total) -> {
+            checkInterrupt(cancel);
+            long now = System.currentTimeMillis();
+            if (now - shown[0] < PROGRESS_EVERY_MS && done < total) return;
+            shown[0] = now;
+            String text = (stage.equals(name) ? name : name + ": " + stage) + " " + done + "/" + total;
+            if (line[0] == null) line[0] = nb.progress(text);
+            else line[0].update(text);
+        };
+    }
+
+    private static void checkInterrupt(CancelToken cancel) {
+        if (Thread.interrupted()) cancel.cancel();
+    }
+
+    static String describe(TrainEvent e) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s step %d/%d  loss %.4f", e.phase(), e.step(), e.totalSteps(), e.loss()));
+        if (Double.isFinite(e.accuracy())) sb.append(String.format(Locale.ROOT, "  acc %.1f%%", 100 * e.accuracy()));
+        if (Double.isFinite(e.imagesPerSecond())) sb.append(String.format(Locale.ROOT, "  %.0f img/s", e.imagesPerSecond()));
+        if (Double.isFinite(e.etaSeconds())) sb.append("  ETA ").append(clock(e.etaSeconds()));
+        return sb.toString();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(Math.max(0, seconds));
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    static Path existing(Path p) throws NoSuchFileException {
+        if (!Files.exists(p)) throw new NoSuchFileException(p.toAbsolutePath().toString());
+        return p;
+    }
+
+    static Image readImage(Path p) throws IOException {
+        return ImageFiles.read(p);
+    }
+
+    /** PSNR in dB of the reconstruction against the input (core's metric; channels converted to the input's first). */
+    static double psnr(Image input, Image reconstruction) {
+        return ImageMetrics.psnr(input, ImageAdapter.convertChannels(reconstruction, input.channels()));
+    }
+
+    private static double[] box(String spec) {
+        String[] p = spec.trim().split("\\s*,\\s*");
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) v[i] = Double.parseDouble(p[i]);
+        return v;
+    }
+
+    static String nameOf(VarCommand c) {
+        if (c instanceof VarCommand.Train) return "%%var train";
+        if (c instanceof VarCommand.Edit e)
+            return "%var " + (e.mode() == EditMode.INPAINT ? "inpaint" : e.mode() == EditMode.OUTPAINT ? "outpaint" : "edit");
+        return "%var " + c.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    /** One line for any failure: the message of what went wrong, never a stack trace. */
+    static String oneLine(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
+        if (e instanceof OutOfMemoryError) return "out of memory: use a smaller batch or n, or give Java more memory (-Xmx)";
+        if (e instanceof NoSuchFileException) return "no such file: " + e.getMessage();
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        m = m.strip().replaceAll("\\s*\\R\\s*", "; ");
+        if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) return m;
+        return m + " (" + e.getClass().getSimpleName() + ")";
+    }
+}

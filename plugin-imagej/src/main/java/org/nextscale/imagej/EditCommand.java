@@ -1,0 +1,69 @@
+package org.nextscale.imagej;
+
+import ij.ImagePlus;
+import java.io.File;
+import java.io.IOException;
+import org.nextscale.core.api.EditMask;
+import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.SampleOptions;
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Parameter;
+
+/**
+ * The three zero-shot edits: the area is the image's ROI (or the non-zero pixels of a mask image); the
+ * result is a new image of the input's size and type.
+ */
+public abstract class EditCommand extends VarCommand {
+
+    @Parameter(persist = false, label = "Image")
+    protected ImagePlus image;
+
+    /**
+     * Optional: its non-zero pixels are the area instead of the selection. Not shown in Fiji's dialog,
+     * which would offer no "none" choice for an image input; scripts set it, macros give mask=[title].
+     */
+    @Parameter(persist = false, label = "Mask image", required = false, visibility = ItemVisibility.INVISIBLE,
+            description = "Its non-zero pixels are the area (instead of the image's selection)")
+    protected ImagePlus mask;
+
+    @Parameter(persist = false, label = "Model file", required = false, style = "open",
+            description = "A nextscale model (.zip); leave empty for the shipped model")
+    protected File model;
+
+    @Parameter(persist = false, label = "Class", description = "Class number or name; -1 = without a class")
+    protected String classId = "-1";
+
+    @Parameter(persist = false, label = "Guidance strength (cfg)", min = "0", description = "Classifier-free guidance, 0 = off")
+    protected double cfg = SampleOptions.defaults().cfg();
+
+    @Parameter(persist = false, label = "Random seed")
+    protected long seed = SampleOptions.defaults().seed();
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Edited image")
+    protected ImagePlus result;
+
+    protected abstract EditMode mode();
+
+    /** The title suffix of the result, e.g. "inpainted". */
+    protected abstract String done();
+
+    @Override
+    protected void execute() throws IOException {
+        EditMask area = ImageConversion.mask(image, mask);
+        Image in = ImageConversion.toImage(image);
+        Image out = onModel(model, m -> {
+            int cls = m.classIndex(classId);
+            if (mode() == EditMode.CLASS_EDIT && cls < 0)
+                throw new IllegalArgumentException("Class Edit needs a class: give class=<number or name>, e.g. class=3");
+            SampleOptions opts = SampleOptions.defaults().withClass(cls).withCount(1).withCfg(cfg).withSeed(seed);
+            return m.edit(in, area, mode(), opts, progress(), token);
+        });
+        result = ImageConversion.like(out, image, image.getTitle() + " " + done());
+    }
+
+    public ImagePlus result() {
+        return result;
+    }
+}

@@ -1,0 +1,75 @@
+package org.nextscale.imagej;
+
+import ij.ImagePlus;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.SampleOptions;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > VAR > Generate: a stack of new images of one class (or unconditional). */
+@Plugin(type = Command.class, headless = true, label = "VAR Generate",
+        description = "Generates new images with a VAR model, next-scale prediction from coarse to fine",
+        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Generate...", weight = 1)})
+public class GenerateCommand extends VarCommand {
+
+    @Parameter(persist = false, label = "Model file", required = false, style = "open",
+            description = "A nextscale model (.zip); leave empty for the shipped model")
+    private File model;
+
+    @Parameter(persist = false, label = "Class", description = "Class number or name; -1 generates without a class")
+    private String classId = Integer.toString(SampleOptions.defaults().classId());
+
+    @Parameter(persist = false, label = "Number of images", min = "1")
+    private int count = 4;
+
+    @Parameter(persist = false, label = "Guidance strength (cfg)", min = "0",
+            description = "Classifier-free guidance: higher follows the class more closely, 0 = off")
+    private double cfg = SampleOptions.defaults().cfg();
+
+    @Parameter(persist = false, label = "Top-k", min = "0", description = "Sample only among the k most likely tokens; 0 = off")
+    private int topK = SampleOptions.defaults().topK();
+
+    @Parameter(persist = false, label = "Top-p", min = "0", max = "1", description = "Sample only among the most likely tokens covering this probability; 0 or 1 = off")
+    private double topP = SampleOptions.defaults().topP();
+
+    @Parameter(persist = false, label = "Random seed", description = "The same seed gives the same images")
+    private long seed = SampleOptions.defaults().seed();
+
+    @Parameter(persist = false, label = "Smooth", description = "Smoother images (Gumbel smoothing of the token embeddings)")
+    private boolean smooth = SampleOptions.defaults().smooth();
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Generated images")
+    private ImagePlus images;
+
+    /** The samples and the name of the class they were drawn for. */
+    private record Generated(String className, List<Image> images) {}
+
+    @Override
+    public String label() {
+        return "VAR Generate";
+    }
+
+    @Override
+    protected void execute() throws IOException {
+        if (count < 1) throw new IllegalArgumentException("count must be at least 1, got " + count);
+        Generated g = onModel(model, m -> {
+            int cls = m.classIndex(classId);
+            SampleOptions opts = new SampleOptions(cls, count, cfg, topK, topP, seed, smooth);
+            return new Generated(cls < 0 ? "unconditional" : m.config().classNames().get(cls), m.generate(opts, progress(), token));
+        });
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < g.images().size(); i++) labels.add(g.className() + " #" + (i + 1) + " seed " + seed);
+        images = ImageConversion.stack(g.images(), "VAR " + g.className() + " (seed " + seed + ")", labels);
+    }
+
+    public ImagePlus images() {
+        return images;
+    }
+}

@@ -1,0 +1,90 @@
+package org.nextscale.imagej;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.nextscale.core.api.TrainEvent;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.train.TrainOptions;
+import org.scijava.ItemIO;
+import org.scijava.plugin.Parameter;
+
+/**
+ * Training from Fiji: the main options as fields, every other training option as "key=value" text (the
+ * same keys as the command line and the notebooks). Progress shows step, loss and time left; the
+ * written model is loaded at once so the next command can use it.
+ */
+public abstract class TrainCommand extends VarCommand {
+
+    @Parameter(persist = false, label = "Training images", description = "A folder of images (one sub-folder per class), or fashion-mnist")
+    protected String data = "fashion-mnist";
+
+    @Parameter(persist = false, label = "Model file to write", required = false, style = "save",
+            description = "Where the trained model goes (.zip); empty = the trainer's default name")
+    protected File output;
+
+    @Parameter(persist = false, label = "Steps", min = "1")
+    protected int steps = 2000;
+
+    @Parameter(persist = false, label = "Images per step (batch)", min = "1")
+    protected int batch = 64;
+
+    @Parameter(persist = false, label = "Learning rate", required = false, description = "Empty = the trainer's default")
+    protected String lr = "";
+
+    @Parameter(persist = false, label = "More options", required = false,
+            description = "Other training options as key=value pairs separated by spaces, e.g. seed=1 flip=true")
+    protected String options = "";
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Trained model")
+    protected File modelFile;
+
+    /** Runs the trainer. */
+    protected abstract Path train(TrainOptions opts, TrainListener listener) throws IOException;
+
+    /** What to do next with the written model, one short sentence for the Log. */
+    protected abstract String howToUse(Path written);
+
+    /** Options only this trainer has (e.g. the tokenizer for the transformer). */
+    protected void addOptions(Map<String, String> kv) {}
+
+    @Override
+    protected void execute() throws IOException {
+        Map<String, String> kv = new LinkedHashMap<>(KeyValues.parse(options));
+        kv.put("data", data);
+        kv.put("steps", Integer.toString(steps));
+        kv.put("batch", Integer.toString(batch));
+        if (lr != null && !lr.isBlank()) kv.put("lr", lr.trim());
+        if (output != null && !output.getPath().isBlank()) kv.put("out", output.getPath());
+        addOptions(kv);
+        Path written = train(TrainOptions.parse(kv), listener());
+        modelFile = written.toFile();
+        tell("model written to " + written + "; " + howToUse(written));
+        models.preload(written);
+    }
+
+    private TrainListener listener() {
+        var progress = progress();
+        return new TrainListener() {
+            @Override
+            public void onStep(TrainEvent e) {
+                String acc = Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", accuracy %.3f", e.accuracy());
+                progress.progress(String.format(Locale.ROOT, "%s step %d/%d, loss %.4f%s, %.0f s left",
+                        e.phase(), e.step(), e.totalSteps(), e.loss(), acc, e.etaSeconds()), e.step(), e.totalSteps());
+            }
+
+            @Override
+            public void onMessage(String message) {
+                tell(message);
+            }
+        };
+    }
+
+    /** The model file written, null until training finished. */
+    public File modelFile() {
+        return modelFile;
+    }
+}

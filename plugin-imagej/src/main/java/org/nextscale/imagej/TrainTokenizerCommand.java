@@ -1,0 +1,32 @@
+package org.nextscale.imagej;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.train.TrainOptions;
+import org.nextscale.core.train.Training;
+import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > VAR > Train Tokenizer: trains the multi-scale VQ-VAE that turns images into tokens. */
+@Plugin(type = Command.class, headless = true, label = "VAR Train Tokenizer",
+        description = "Trains the tokenizer (multi-scale VQ-VAE) on a folder of images or Fashion-MNIST",
+        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Train Tokenizer...", weight = 10)})
+public class TrainTokenizerCommand extends TrainCommand {
+
+    @Override
+    public String label() {
+        return "VAR Train Tokenizer";
+    }
+
+    @Override
+    protected String howToUse(Path written) {
+        return "train the transformer on it with VAR Train tokenizer=[" + written + "], or view its tokens with VAR Tokenize model=[" + written + "]";
+    }
+
+    @Override
+    protected Path train(TrainOptions opts, TrainListener listener) throws IOException {
+        return Training.trainTokenizer(opts, listener, token);
+    }
+}

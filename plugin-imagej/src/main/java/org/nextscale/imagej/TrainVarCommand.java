@@ -1,0 +1,44 @@
+package org.nextscale.imagej;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.train.TrainOptions;
+import org.nextscale.core.train.Training;
+import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > VAR > Train: trains the VAR transformer on a trained tokenizer; writes a complete model. */
+@Plugin(type = Command.class, headless = true, label = "VAR Train",
+        description = "Trains the VAR transformer (next-scale prediction) on top of a trained tokenizer",
+        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Train Transformer...", weight = 11)})
+public class TrainVarCommand extends TrainCommand {
+
+    @Parameter(persist = false, label = "Tokenizer model", required = false, style = "open",
+            description = "The model file written by Train Tokenizer")
+    private File tokenizer;
+
+    @Override
+    public String label() {
+        return "VAR Train";
+    }
+
+    @Override
+    protected void addOptions(Map<String, String> kv) {
+        if (tokenizer != null && !tokenizer.getPath().isBlank()) kv.put("tokenizer", tokenizer.getPath());
+    }
+
+    @Override
+    protected String howToUse(Path written) {
+        return "it is loaded: use it with model=[" + written + "]";
+    }
+
+    @Override
+    protected Path train(TrainOptions opts, TrainListener listener) throws IOException {
+        return Training.trainVar(opts, listener, token);
+    }
+}

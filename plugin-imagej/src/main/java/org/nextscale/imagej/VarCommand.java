@@ -1,0 +1,138 @@
+package org.nextscale.imagej;
+
+import ij.IJ;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Function;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.CancelledException;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.VarModel;
+import org.scijava.app.StatusService;
+import org.scijava.command.ContextCommand;
+import org.scijava.event.EventService;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.ui.DialogPrompt;
+import org.scijava.ui.UIService;
+
+/**
+ * What every VAR command shares (inputs are never remembered between runs, so that a script that
+ * leaves a key out always gets the documented default): progress on the status bar (and as {@link VarProgressEvent}s),
+ * cancellation (Esc in ImageJ, {@link #cancel(String)} from SciJava, or an interrupted thread), failures
+ * reported as one line the user can act on, and the model calls ({@link #onModel}). A subclass parses its
+ * parameters, calls one core method in {@link #execute()} through {@link #onModel} and converts images.
+ */
+public abstract class VarCommand extends ContextCommand {
+    private static final int PROGRESS_MAX = 1000;
+
+    @Parameter
+    protected LogService log;
+
+    @Parameter
+    protected StatusService status;
+
+    @Parameter
+    protected EventService events;
+
+    @Parameter
+    protected VarModelService models;
+
+    @Parameter(required = false)
+    protected UIService ui;
+
+    protected final CancelToken token = new CancelToken();
+    private volatile String failure;
+    private boolean showErrors = true;
+
+    /** The label users know the command by, the same as its ImageJ 1.x macro name ("VAR Generate"). */
+    public abstract String label();
+
+    /** The command's work; throws {@link IllegalArgumentException} or {@link IOException} with a clear message. */
+    protected abstract void execute() throws IOException;
+
+    @Override
+    public final void run() {
+        IJ.resetEscape();
+        status.showStatus(0, PROGRESS_MAX, label() + ": starting");
+        try {
+            execute();
+            status.showStatus(PROGRESS_MAX, PROGRESS_MAX, label() + ": done");
+        } catch (CancelledException e) {
+            super.cancel(label() + ": cancelled");
+            status.showStatus(PROGRESS_MAX, PROGRESS_MAX, label() + ": cancelled");
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            fail(e.getMessage());
+        } catch (IOException e) {
+            fail(e.getMessage());
+        } catch (UncheckedIOException e) {
+            fail(e.getCause().getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.debug(e);
+            fail("unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + " (please report this, with the command and image you used)");
+        }
+    }
+
+    /** Also stops running work at its next step. */
+    @Override
+    public void cancel(String reason) {
+        token.cancel();
+        super.cancel(reason);
+    }
+
+    /** The one-line error message when the command failed, null when it succeeded or was cancelled. */
+    public String failure() {
+        return failure;
+    }
+
+    /** False when the caller reports failures itself (the ImageJ 1.x bridge: Log + aborted macro). */
+    public void showErrors(boolean show) {
+        showErrors = show;
+    }
+
+    private void fail(String message) {
+        String m = message == null || message.isBlank() ? "failed without a message" : message;
+        failure = m;
+        super.cancel(label() + ": " + m);
+        status.warn(label() + ": " + m);
+        if (!showErrors) return;
+        log.error(label() + ": " + m);
+        if (ui != null && !ui.isHeadless()) ui.showDialog(m, label(), DialogPrompt.MessageType.ERROR_MESSAGE);
+    }
+
+    /** Forwards core progress to the status bar and to synchronous listeners; turns Esc into cancellation. */
+    protected ProgressListener progress() {
+        return (stage, done, total) -> {
+            events.publish(new VarProgressEvent(label(), stage, done, total, this));
+            int value = total > 0 ? (int) Math.min(PROGRESS_MAX, done * PROGRESS_MAX / total) : 0;
+            status.showStatus(value, PROGRESS_MAX, label() + ": " + stage);
+            if (IJ.escapePressed() || Thread.currentThread().isInterrupted()) token.cancel();
+        };
+    }
+
+    /**
+     * One core call on the model in {@code file} (the shipped model when null or empty), loaded or reused by
+     * {@link VarModelService}: cancellation is checked first, and the model is locked for the call, since a
+     * model serves one call at a time and Fiji may run several commands at once.
+     */
+    protected <T> T onModel(File file, Function<VarModel, T> call) throws IOException {
+        VarModel m = models.model(file);
+        synchronized (m) {
+            checkCancelled();
+            return call.apply(m);
+        }
+    }
+
+    /** A line for the user: ImageJ's Log window (standard output when there is none). */
+    protected void tell(String line) {
+        IJ.log(label() + ": " + line);
+    }
+
+    /** Throws {@link CancelledException} when the user asked to stop. */
+    protected void checkCancelled() {
+        if (IJ.escapePressed()) token.cancel();
+        token.check();
+    }
+}

@@ -1,0 +1,78 @@
+package org.nextscale.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+
+/** Fiji finds the commands through the SciJava plugin index; ImageJ 1.x through plugins.config. Both list the same eight. */
+class PluginIndexTest {
+    static final Map<String, Class<? extends VarCommand>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("VAR Generate", GenerateCommand.class);
+        COMMANDS.put("VAR Tokenize", TokenizeCommand.class);
+        COMMANDS.put("VAR Reconstruct", ReconstructCommand.class);
+        COMMANDS.put("VAR Inpaint", InpaintCommand.class);
+        COMMANDS.put("VAR Outpaint", OutpaintCommand.class);
+        COMMANDS.put("VAR Class Edit", ClassEditCommand.class);
+        COMMANDS.put("VAR Train Tokenizer", TrainTokenizerCommand.class);
+        COMMANDS.put("VAR Train", TrainVarCommand.class);
+    }
+
+    @Test
+    void everyCommandIsIndexedHeadlessUnderPluginsVar() throws IOException {
+        String index = resource("META-INF/json/org.scijava.plugin.Plugin");
+        assertTrue(index.contains("\"class\":\"" + VarModelService.class.getName() + "\""), "the model service is not indexed");
+        try (CommandHarness h = new CommandHarness()) {
+            CommandService cs = h.context.service(CommandService.class);
+            for (var e : COMMANDS.entrySet()) {
+                assertTrue(index.contains("\"class\":\"" + e.getValue().getName() + "\""), e.getValue() + " is not in the plugin index");
+                CommandInfo info = cs.getCommand(e.getValue());
+                assertNotNull(info, e.getKey());
+                assertTrue(info.canRunHeadless(), e.getKey() + " must be headless");
+                assertEquals(e.getKey(), info.getLabel());
+                assertEquals("Plugins", info.getMenuPath().get(0).getName());
+                assertEquals("VAR", info.getMenuPath().get(1).getName());
+                assertEquals(3, info.getMenuPath().size(), info.getMenuPath().toString());
+            }
+        }
+    }
+
+    @Test
+    void pluginsConfigMapsEveryLabelToItsBridge() throws Exception {
+        String config = resource("plugins.config");
+        Matcher m = Pattern.compile("(?m)^Plugins>VAR, \"([^\"]+)\", (\\S+)$").matcher(config);
+        Map<String, String> entries = new LinkedHashMap<>();
+        while (m.find()) entries.put(m.group(1), m.group(2));
+        assertEquals(List.copyOf(COMMANDS.keySet()), List.copyOf(entries.keySet()));
+        for (var e : entries.entrySet()) {
+            Object bridge = Class.forName(e.getValue()).getDeclaredConstructor().newInstance();
+            assertTrue(bridge instanceof ij.plugin.PlugIn, e.getValue());
+            var declared = bridge.getClass().getDeclaredMethod("label");
+            declared.setAccessible(true);
+            assertEquals(e.getKey(), declared.invoke(bridge), e.getValue() + " answers to another label");
+            var command = bridge.getClass().getDeclaredMethod("command");
+            command.setAccessible(true);
+            assertEquals(COMMANDS.get(e.getKey()), command.invoke(bridge));
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = PluginIndexTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertNotNull(in, name + " is missing from the plugin jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

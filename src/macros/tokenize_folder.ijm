@@ -1,0 +1,38 @@
+// Tokenizes every image of a folder: writes <output>/<name>_tokens.csv (one row per token: Scale,
+// Side, Y, X, Token), <output>/<name>_tokens.tif (one token-map slice per scale) and the reconstruction
+// <output>/<name>_reconstructed.png; the reconstruction PSNR of each image goes to the Log.
+//   input=[folder of images]  output=[folder]  model=[model .zip, empty = shipped]
+// Headless batch:  xvfb-run -a java -jar ij.jar -ijpath <ImageJ folder> -batch tokenize_folder.ijm "input=[...] output=[...]"
+
+args = getArgument();
+input = option(args, "input", "");
+output = option(args, "output", "");
+if (input == "" || output == "") exit("tokenize_folder: give input=[folder] output=[folder]");
+model = option(args, "model", "");
+
+setBatchMode(true);
+File.makeDirectory(output);
+files = getFileList(input);
+done = 0;
+for (i = 0; i < files.length; i++) {
+    if (File.isDirectory(input + File.separator + files[i])) continue;
+    open(input + File.separator + files[i]);
+    source = getTitle();
+    name = File.nameWithoutExtension;
+    run("VAR Tokenize", "model=[" + model + "]");
+    saveAs("Tiff", output + File.separator + name + "_tokens.tif");
+    close();
+    saveAs("Results", output + File.separator + name + "_tokens.csv");
+    selectImage(source);
+    run("VAR Reconstruct", "model=[" + model + "]");
+    saveAs("PNG", output + File.separator + name + "_reconstructed.png");
+    close();
+    selectImage(source);
+    close();
+    done++;
+}
+print("tokenize_folder: " + done + " image(s) done, results in " + output);
+
+function option(text, key, dflt) {
+    return call("ij.Macro.getValue", text + " ", key, dflt);
+}
