@@ -39,7 +39,10 @@ final class ConsoleProgress implements ProgressListener {
         int width = 30;
         int filled = total > 0 ? (int) (width * Math.min(done, total) / total) : 0;
         String line = String.format("\r%-12s [%s%s] %d/%d", stage, "#".repeat(filled), ".".repeat(width - filled), done, total);
-        if (!line.equals(lastLine)) err.print(line);
+        if (!line.equals(lastLine)) {
+            err.print(line);
+            err.flush();                  // System.err flushes only on newlines; a redraw has none
+        }
         lastLine = line;
         if (done >= total) {
             err.println();
