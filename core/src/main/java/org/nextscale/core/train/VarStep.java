@@ -68,7 +68,7 @@ final class VarStep {
                     logits = var.forward(lab, input);                                 // (b, L, V)
                     NDArray logp = logits.logSoftmax(-1);
                     nll = logp.gather(tok.expandDims(-1), -1).squeeze(-1).neg();     // (b, L)
-                    NDArray perToken = smooth > 0 ? nll.mul((float) (1 - smooth)).sub(logp.mean(new int[] {-1}).mul((float) smooth)) : nll;
+                    NDArray perToken = smooth > 0 ? Ops.scale(nll, (float) (1 - smooth)).sub(Ops.scale(logp.mean(new int[] {-1}), (float) smooth)) : nll;
                     partLoss = perToken.mean();                                       // this part's mean
                     gc.backward(parts == 1 ? partLoss : Ops.scale(partLoss, (float) micro / batch));
                 }
