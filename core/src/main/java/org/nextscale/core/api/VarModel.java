@@ -44,6 +44,13 @@ public interface VarModel extends AutoCloseable {
     /** Encode, quantize, decode: the tokenizer's reconstruction at the input's size. */
     Image reconstruct(Image image);
 
+    /** {@link #reconstruct(Image)} of several images, each back at its own size (a model may batch them). */
+    default List<Image> reconstruct(List<Image> images) {
+        List<Image> out = new java.util.ArrayList<>(images.size());
+        for (Image image : images) out.add(reconstruct(image));
+        return out;
+    }
+
     /** Zero-shot edit; see {@link EditMode} and {@link EditMask}. Result at the input's size. */
     Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress, CancelToken cancel);
 

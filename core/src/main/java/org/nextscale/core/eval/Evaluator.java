@@ -31,6 +31,9 @@ import org.nextscale.core.data.LabeledImages;
  * the reconstruction metrics are.
  */
 public final class Evaluator {
+    /** Images per batched reconstruction request. */
+    static final int RECON_CHUNK = 100;
+
     private Evaluator() {}
 
     /**
@@ -61,6 +64,13 @@ public final class Evaluator {
     @FunctionalInterface
     public interface Reconstructor {
         Image reconstruct(Image image28);
+
+        /** Several at once; a model batches them (one engine call per chunk instead of per image). */
+        default List<Image> reconstructAll(List<Image> images28) {
+            List<Image> out = new ArrayList<>(images28.size());
+            for (Image image : images28) out.add(reconstruct(image));
+            return out;
+        }
     }
 
     /**
@@ -79,7 +89,19 @@ public final class Evaluator {
             source = (c, count, seed) ->
                     model.generate(sampling.withClass(c).withCount(count).withSeed(seed), ProgressListener.NONE, cancel);
         }
-        Reconstructor recon = img -> model.reconstruct(ClassifierInput.toModel(img.data(), side));
+        Reconstructor recon = new Reconstructor() {
+            @Override
+            public Image reconstruct(Image image28) {
+                return model.reconstruct(ClassifierInput.toModel(image28.data(), side));
+            }
+
+            @Override
+            public List<Image> reconstructAll(List<Image> images28) {
+                List<Image> atModel = new ArrayList<>(images28.size());
+                for (Image image : images28) atModel.add(ClassifierInput.toModel(image.data(), side));
+                return model.reconstruct(atModel);
+            }
+        };
         return evaluate(s, test, train, classifier, source, recon, progress, cancel);
     }
 
@@ -110,24 +132,16 @@ public final class Evaluator {
         int reconstructed = 0;
         if (recon != null) {
             double psnrSum = 0, ssimSum = 0;
-            for (float[] img : testImages) {
-                cancel.check();
-                float[] rec = reconstruct(recon, img);
+            List<float[]> testRecons = reconstructAll(recon, testImages, "reconstruct test images", progress, cancel);
+            for (int i = 0; i < testImages.size(); i++) {
+                float[] img = testImages.get(i), rec = testRecons.get(i);
                 psnrSum += ImageMetrics.psnr(img, rec);
                 ssimSum += ImageMetrics.ssim(img, rec, ClassifierInput.SIDE, ClassifierInput.SIDE);
                 reconstructed++;
-                if (reconstructed % 100 == 0 || reconstructed == testImages.size())
-                    progress.progress("reconstruct test images", reconstructed, testImages.size());
             }
             psnr = psnrSum / reconstructed;
             ssim = ssimSum / reconstructed;
-            List<float[]> trainRecons = new ArrayList<>(trainImages.size());
-            for (float[] img : trainImages) {
-                cancel.check();
-                trainRecons.add(reconstruct(recon, img));
-                if (trainRecons.size() % 100 == 0 || trainRecons.size() == trainImages.size())
-                    progress.progress("reconstruct training images", trainRecons.size(), trainImages.size());
-            }
+            List<float[]> trainRecons = reconstructAll(recon, trainImages, "reconstruct training images", progress, cancel);
             Classifier.Outputs reconOut = classifier.classify(trainRecons, 250);
             cancel.check();
             fdRecon = Frechet.distance(reconOut.features(), realOut.features());
@@ -183,9 +197,22 @@ public final class Evaluator {
                 pr.precision(), pr.recall(), seconds);
     }
 
-    /** The tokenizer's round trip of one 28x28 image, back on the 28x28 content. */
-    private static float[] reconstruct(Reconstructor recon, float[] image28) {
-        return ClassifierInput.of(recon.reconstruct(new Image(1, ClassifierInput.SIDE, ClassifierInput.SIDE, image28)));
+    /** The tokenizer's round trip of 28x28 images, back on the 28x28 content, in chunks of {@link #RECON_CHUNK}. */
+    private static List<float[]> reconstructAll(Reconstructor recon, List<float[]> images28, String stage, ProgressListener progress,
+                                                CancelToken cancel) {
+        List<float[]> out = new ArrayList<>(images28.size());
+        for (int from = 0; from < images28.size(); from += RECON_CHUNK) {
+            cancel.check();
+            List<Image> chunk = new ArrayList<>();
+            for (float[] img : images28.subList(from, Math.min(images28.size(), from + RECON_CHUNK)))
+                chunk.add(new Image(1, ClassifierInput.SIDE, ClassifierInput.SIDE, img));
+            List<Image> got = recon.reconstructAll(chunk);
+            if (got.size() != chunk.size())
+                throw new IllegalStateException("the tokenizer returned " + got.size() + " reconstructions for " + chunk.size() + " images");
+            for (Image r : got) out.add(ClassifierInput.of(r));
+            progress.progress(stage, out.size(), images28.size());
+        }
+        return out;
     }
 
     /** Images per class: n / classes each, the first n % classes classes one more. */

@@ -157,9 +157,17 @@ public final class LoadedModel implements VarModel {
 
     @Override
     public Image reconstruct(Image image) {
+        return reconstruct(List.of(image)).get(0);
+    }
+
+    /** One batched round trip through the tokenizer. */
+    @Override
+    public List<Image> reconstruct(List<Image> images) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray img = vae.idxToImg(vae.imgToIdx(toTensor(m, List.of(image)))).add(1f).div(2f);
-            return ImageAdapter.fromModel(toImages(img).get(0), image);
+            NDArray img = vae.idxToImg(vae.imgToIdx(toTensor(m, images))).add(1f).div(2f);    // (B, C, S, S) in [0, 1]
+            List<Image> atModel = toImages(img), out = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i++) out.add(ImageAdapter.fromModel(atModel.get(i), images.get(i)));
+            return out;
         }
     }
 

@@ -69,6 +69,23 @@ class LoadedModelTest {
     }
 
     @Test
+    void batchedReconstructionMatchesTheReferenceAndKeepsEachImagesSize() {
+        Image gray = ImageAdapter.convertChannels(ImageAdapter.resize(caseImage(0), 50, 40), 1);
+        List<Image> recs = model.reconstruct(List.of(caseImage(0), caseImage(1), gray));
+        assertEquals(3, recs.size());
+        float[] ref = cases.get("recon").toFloats();
+        for (int i = 0; i < 2; i++) {
+            float[] got = recs.get(i).data();
+            for (int j = 0; j < got.length; j++) assertEquals((ref[i * got.length + j] + 1f) / 2f, got[j], 2e-5f, "image " + i + " value " + j);
+        }
+        Image single = model.reconstruct(gray);
+        assertEquals(1, recs.get(2).channels());
+        assertEquals(50, recs.get(2).height());
+        assertEquals(40, recs.get(2).width());
+        assertArrayEquals(single.data(), recs.get(2).data(), 2e-5f);
+    }
+
+    @Test
     void otherSizesAndChannelsComeBackAsGiven() {
         Image gray = ImageAdapter.convertChannels(ImageAdapter.resize(caseImage(0), 50, 40), 1);
         Image rec = model.reconstruct(gray);
