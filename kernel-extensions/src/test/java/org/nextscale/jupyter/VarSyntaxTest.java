@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.SampleOptions;
 
@@ -89,20 +91,23 @@ class VarSyntaxTest {
         assertEquals(new VarCommand.Generate("1", 16, d.cfg(), d.topK(), d.topP(), d.seed()), line("generate class=1 n=${n}"));
     }
 
-    @Test
-    void generateErrors() {
-        lineError("generate n=4", "generate", "missing class=");
-        lineError("generate class=1", "generate", "missing n=");
-        lineError("generate class=1 n=0", "generate", "n must be a whole number >= 1, got '0'");
-        lineError("generate class=1 n=many", "generate", "n must be a whole number >= 1, got 'many'");
-        lineError("generate class=1 n=2 cfg=-1", "generate", "cfg must be a number >= 0.0, got '-1'");
-        lineError("generate class=1 n=2 top_k=-3", "generate", "top_k must be a whole number >= 0, got '-3'");
-        lineError("generate class=1 n=2 top_p=1.5", "generate", "top_p must be a number in [0.0, 1.0], got '1.5'");
-        lineError("generate class=1 n=2 seed=abc", "generate", "seed must be a whole number, got 'abc'");
-        lineError("generate class=1 n=2 temperature=2", "generate", "unknown option temperature=; options are cfg, class, n, seed, top_k, top_p");
-        lineError("generate class=1 n=2 n=3", "generate", "n= is given twice");
-        lineError("generate 5 class=1 n=2", "generate", "unexpected argument '5'");
-        lineError("generate class=1 n=$count", "generate", "unknown variable $count; set it first in Java with VarSession.let(\"count\", value)");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            generate n=4 | generate | missing class=
+            generate class=1 | generate | missing n=
+            generate class=1 n=0 | generate | n must be a whole number >= 1, got '0'
+            generate class=1 n=many | generate | n must be a whole number >= 1, got 'many'
+            generate class=1 n=2 cfg=-1 | generate | cfg must be a number >= 0.0, got '-1'
+            generate class=1 n=2 top_k=-3 | generate | top_k must be a whole number >= 0, got '-3'
+            generate class=1 n=2 top_p=1.5 | generate | top_p must be a number in [0.0, 1.0], got '1.5'
+            generate class=1 n=2 seed=abc | generate | seed must be a whole number, got 'abc'
+            generate class=1 n=2 temperature=2 | generate | unknown option temperature=; options are cfg, class, n, seed, top_k, top_p
+            generate class=1 n=2 n=3 | generate | n= is given twice
+            generate 5 class=1 n=2 | generate | unexpected argument '5'
+            generate class=1 n=$count | generate | unknown variable $count; set it first in Java with VarSession.let("count", value)
+            """)
+    void generateErrors(String args, String command, String problem) {
+        lineError(args, command, problem);
     }
 
     // ---------------------------------------------------------------- tokenize, reconstruct
@@ -129,18 +134,21 @@ class VarSyntaxTest {
                 line("edit a.png box=0.5,0,1,1 class=Sneaker"));
     }
 
-    @Test
-    void editErrors() {
-        lineError("inpaint box=0,0,1,1", "inpaint", "missing PATH");
-        lineError("inpaint a.png", "inpaint", "missing box=");
-        lineError("outpaint a.png", "outpaint", "missing box=");
-        lineError("edit a.png box=0,0,1,1", "edit", "missing class=");
-        lineError("inpaint a.png box=0.1,0.2,0.3", "inpaint", "box must be four fractions y0,x0,y1,x1 (e.g. 0.25,0.25,0.75,0.75), got '0.1,0.2,0.3'");
-        lineError("outpaint a.png box=a,b,c,d", "outpaint", "box must be four fractions");
-        lineError("edit a.png box=0.5,0,0.4,1 class=1", "edit", "box must be y0,x0,y1,x1 as fractions with 0 <= y0 < y1 <= 1");
-        lineError("inpaint a.png box=0,0,1,2", "inpaint", "x1 <= 1");
-        lineError("edit a.png box=0,0,1,1 class=1 cfg=2", "edit", "unknown option cfg=; options are box, class, seed");
-        lineError("inpaint a.png box=0,0,1,1 seed=x", "inpaint", "seed must be a whole number, got 'x'");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            inpaint box=0,0,1,1 | inpaint | missing PATH
+            inpaint a.png | inpaint | missing box=
+            outpaint a.png | outpaint | missing box=
+            edit a.png box=0,0,1,1 | edit | missing class=
+            inpaint a.png box=0.1,0.2,0.3 | inpaint | box must be four fractions y0,x0,y1,x1 (e.g. 0.25,0.25,0.75,0.75), got '0.1,0.2,0.3'
+            outpaint a.png box=a,b,c,d | outpaint | box must be four fractions
+            edit a.png box=0.5,0,0.4,1 class=1 | edit | box must be y0,x0,y1,x1 as fractions with 0 <= y0 < y1 <= 1
+            inpaint a.png box=0,0,1,2 | inpaint | x1 <= 1
+            edit a.png box=0,0,1,1 class=1 cfg=2 | edit | unknown option cfg=; options are box, class, seed
+            inpaint a.png box=0,0,1,1 seed=x | inpaint | seed must be a whole number, got 'x'
+            """)
+    void editErrors(String args, String command, String problem) {
+        lineError(args, command, problem);
     }
 
     // ---------------------------------------------------------------- train
