@@ -44,12 +44,23 @@ public record Checkpoint(String phase, long step, ModelConfig config, Map<String
         options.forEach(o::addProperty);
         t.add("options", o);
         t.add("extra", extra == null ? new JsonObject() : extra);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("model.json", ConfigJson.toJson(config).getBytes(StandardCharsets.UTF_8));
-        entries.put("weights.safetensors", SafeTensors.toBytes(weights, Map.of("format", "pt")));
-        entries.put("optimizer.safetensors", SafeTensors.toBytes(optimizer, Map.of()));
-        entries.put("trainer.json", GSON.toJson(t).getBytes(StandardCharsets.UTF_8));
-        writeZipAtomically(file, entries);
+        byte[] json = ConfigJson.toJson(config).getBytes(StandardCharsets.UTF_8);
+        byte[] trainer = GSON.toJson(t).getBytes(StandardCharsets.UTF_8);
+        // each entry is streamed into the zip: no copy of the (weights + 2 moments) sized file in the heap
+        AtomicWrite.write(file, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                putEntry(zip, "model.json", z -> z.write(json));
+                putEntry(zip, "weights.safetensors", z -> SafeTensors.write(weights, Map.of("format", "pt"), z));
+                putEntry(zip, "optimizer.safetensors", z -> SafeTensors.write(optimizer, Map.of(), z));
+                putEntry(zip, "trainer.json", z -> z.write(trainer));
+            }
+        });
+    }
+
+    private static void putEntry(ZipOutputStream zip, String name, AtomicWrite.Body body) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        body.writeTo(zip);
+        zip.closeEntry();
     }
 
     public static Checkpoint read(Path file) throws IOException {
@@ -77,18 +88,5 @@ public record Checkpoint(String phase, long step, ModelConfig config, Map<String
         ZipEntry e = zip.getEntry(name);
         if (e == null) throw new IOException(file + " is not a complete checkpoint: " + name + " is missing");
         return e;
-    }
-
-    /** Writes a zip of {@code entries} to {@code file} through {@link AtomicWrite}. */
-    static void writeZipAtomically(Path file, Map<String, byte[]> entries) throws IOException {
-        AtomicWrite.write(file, out -> {
-            try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey()));
-                    zip.write(e.getValue());
-                    zip.closeEntry();
-                }
-            }
-        });
     }
 }
