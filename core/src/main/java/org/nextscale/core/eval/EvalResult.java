@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Numbers of one evaluation run. {@code toJson()} holds the keys scripts rely on (psnr, ssim, fd,
- * fd_floor, fd_reconstruction, sample_accuracy, real_accuracy, precision, recall, n) plus per-class
+ * fd_floor, fd_reconstruction, fd_blur, sample_accuracy, real_accuracy, precision, recall, n) plus per-class
  * accuracies, the ratios the project's targets are stated in, and timings. Values that are not finite
  * (PSNR of a perfect reconstruction, metrics that were not measured, such as the sample metrics of a
  * tokenizer-only model) are written as JSON null, and so are targets that were not measured.
@@ -21,13 +21,16 @@ import java.util.List;
  * @param fdReconstruction    the same distance between the tokenizer's reconstructions of those n training
  *                            images and the n test images: the best FD a generator decoding through this
  *                            tokenizer can be expected to reach (floor &lt;= this &lt;= fd)
+ * @param fdBlur              the same distance for those n training images blurred by a Gaussian of
+ *                            {@link Evaluator#BLUR_SIGMA} pixels: a yardstick of how hard the classifier's
+ *                            features punish softness, to read the other distances against
  * @param sampleAccuracy      fraction of class-conditional samples the classifier assigns to their class
  * @param realAccuracy        the classifier's accuracy on the n real test images
  * @param precision           k-NN precision of the samples against the test images
  * @param recall              k-NN recall
  */
 public record EvalResult(int n, long seed, int k, int samples, int reconstructed, double psnr, double ssim, double fd,
-                         double fdFloor, double fdReconstruction,
+                         double fdFloor, double fdReconstruction, double fdBlur,
                          double sampleAccuracy, double realAccuracy, double[] sampleClassAccuracy,
                          double[] realClassAccuracy, double precision, double recall, List<String> classNames,
                          double sampleSeconds, double seconds) {
@@ -55,6 +58,7 @@ public record EvalResult(int n, long seed, int k, int samples, int reconstructed
         put(o, "fd", fd);
         put(o, "fd_floor", fdFloor);
         put(o, "fd_reconstruction", fdReconstruction);
+        put(o, "fd_blur", fdBlur);
         put(o, "fd_ratio", fdRatio());
         put(o, "sample_accuracy", sampleAccuracy);
         put(o, "real_accuracy", realAccuracy);
@@ -94,6 +98,7 @@ public record EvalResult(int n, long seed, int k, int samples, int reconstructed
         row(s, "FD (samples vs test)", fd, String.format("<= %.1f  (2x floor)", TARGET_FD_RATIO * fdFloor));
         row(s, "FD floor (train vs test)", fdFloor, "");
         row(s, "FD reconstructions vs test", fdReconstruction, "(training images through the tokenizer: the best FD to expect)");
+        row(s, "FD blurred train vs test", fdBlur, String.format("(training images blurred by sigma %.1f px: how much softness costs)", Evaluator.BLUR_SIGMA));
         row(s, "sample class accuracy", sampleAccuracy, String.format(">= %.3f  (0.9x real)", TARGET_ACCURACY_RATIO * realAccuracy));
         row(s, "real test accuracy", realAccuracy, "");
         row(s, "precision (k=" + k + ")", precision, "");

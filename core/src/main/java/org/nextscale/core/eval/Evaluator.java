@@ -33,6 +33,8 @@ import org.nextscale.core.data.LabeledImages;
 public final class Evaluator {
     /** Images per batched reconstruction request. */
     static final int RECON_CHUNK = 100;
+    /** Pixels of Gaussian blur in the calibration point fd_blur (real training images made that soft). */
+    public static final double BLUR_SIGMA = 0.5;
 
     private Evaluator() {}
 
@@ -125,6 +127,10 @@ public final class Evaluator {
         progress.progress("classify real images", 2, 2);
         cancel.check();
         double fdFloor = Frechet.distance(trainOut.features(), realOut.features());
+        List<float[]> blurred = new ArrayList<>(trainImages.size());
+        for (float[] img : trainImages) blurred.add(ImageMetrics.gaussianBlur(img, ClassifierInput.SIDE, ClassifierInput.SIDE, BLUR_SIGMA));
+        double fdBlur = Frechet.distance(classifier.classify(blurred, 250).features(), realOut.features());
+        cancel.check();
 
         Samples smp = source == null ? Samples.NONE : sample(s, classes, source, classifier, realOut, progress, cancel);
 
@@ -146,7 +152,7 @@ public final class Evaluator {
             cancel.check();
             fdRecon = Frechet.distance(reconOut.features(), realOut.features());
         }
-        return new EvalResult(s.n(), s.seed(), s.k(), smp.count(), reconstructed, psnr, ssim, smp.fd(), fdFloor, fdRecon,
+        return new EvalResult(s.n(), s.seed(), s.k(), smp.count(), reconstructed, psnr, ssim, smp.fd(), fdFloor, fdRecon, fdBlur,
                 smp.accuracy(), realOut.accuracy(testLabels), smp.classAccuracy(classes),
                 perClass(realOut.predictions(), testLabels, classes), smp.precision(), smp.recall(), test.classNames(),
                 smp.seconds(), (System.nanoTime() - t0) / 1e9);

@@ -83,6 +83,30 @@ public final class ImageMetrics {
         return sum / (vh * vw);
     }
 
+    /**
+     * An h x w image blurred by a Gaussian of {@code sigma} pixels (separable, radius ceil(4 sigma), edges
+     * clamped): the softness {@code eval} calibrates its Frechet distance with.
+     */
+    public static float[] gaussianBlur(float[] img, int h, int w, double sigma) {
+        if (img.length != h * w) throw new IllegalArgumentException("blur: " + img.length + " values are not a " + h + "x" + w + " image");
+        int r = (int) Math.ceil(4 * sigma);
+        double[] k = gaussian(sigma, r);
+        float[] rows = new float[h * w], out = new float[h * w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double v = 0;
+                for (int d = -r; d <= r; d++) v += k[d + r] * img[y * w + Math.max(0, Math.min(w - 1, x + d))];
+                rows[y * w + x] = (float) v;
+            }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double v = 0;
+                for (int d = -r; d <= r; d++) v += k[d + r] * rows[Math.max(0, Math.min(h - 1, y + d)) * w + x];
+                out[y * w + x] = (float) v;
+            }
+        return out;
+    }
+
     /** Normalized 1-D Gaussian taps exp(-k^2 / (2 sigma^2)), k = -radius..radius (as scipy's gaussian_filter1d). */
     static double[] gaussian(double sigma, int radius) {
         double[] k = new double[2 * radius + 1];

@@ -39,6 +39,7 @@ class ShippedModelTest {
         // the tokenizer's reconstructions of real images lie between the real images and the samples
         double recon = o.get("fd_reconstruction").getAsDouble();
         assertTrue(floor < recon && recon < fd, "fd_reconstruction " + recon + " not between floor " + floor + " and fd " + fd);
+        assertTrue(o.get("fd_blur").getAsDouble() > floor, "fd_blur " + o.get("fd_blur") + " vs floor " + floor);
         assertTrue(o.get("psnr").getAsDouble() > 18, "tokenizer PSNR " + o.get("psnr"));
     }
 

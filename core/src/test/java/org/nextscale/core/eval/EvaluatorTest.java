@@ -89,6 +89,19 @@ class EvaluatorTest {
     }
 
     @Test
+    void blurCalibrationIsTheFdOfBlurredTrainingImages() {
+        // a tokenizer that returns the image blurred by BLUR_SIGMA reconstructs exactly the calibration set
+        Evaluator.Reconstructor blur = img -> new Image(1, 28, 28, ImageMetrics.gaussianBlur(img.data(), 28, 28, Evaluator.BLUR_SIGMA));
+        EvalResult r = Evaluator.evaluate(Evaluator.Settings.of(1000, 0), test, train, classifier, null, blur,
+                ProgressListener.NONE, CancelToken.none());
+        System.out.println("blurred reconstructions: " + r.toJson());
+        assertEquals(r.fdBlur(), r.fdReconstruction(), 1e-9 * r.fdBlur());
+        // half a pixel of softness, invisible at a glance, is far above the floor in the classifier's features
+        assertTrue(r.fdBlur() > 3 * r.fdFloor(), "fd_blur " + r.fdBlur() + " vs floor " + r.fdFloor());
+        assertTrue(r.psnr() > 25 && r.psnr() < 40, "PSNR of a 0.5 px blur " + r.psnr());
+    }
+
+    @Test
     void noiseScoresAtChanceAndFarAboveTheFloor() {
         Evaluator.Reconstructor black = img -> Image.zeros(1, 28, 28);
         EvalResult r = Evaluator.evaluate(Evaluator.Settings.of(1000, 0), test, train, classifier, noise(), black,

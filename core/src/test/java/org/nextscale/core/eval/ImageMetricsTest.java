@@ -93,4 +93,22 @@ class ImageMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> ImageMetrics.psnr(new float[4], new float[5]));
         assertThrows(IllegalArgumentException.class, () -> ImageMetrics.ssim(new float[100], new float[100], 10, 10));
     }
+
+    @Test
+    void gaussianBlurKeepsFlatImagesAndSpreadsAnImpulseAsTheKernel() {
+        float[] flat = new float[12 * 9];
+        java.util.Arrays.fill(flat, 0.4f);
+        for (float v : ImageMetrics.gaussianBlur(flat, 12, 9, 0.8)) assertEquals(0.4f, v, 1e-6f);
+        float[] impulse = new float[15 * 15];
+        impulse[7 * 15 + 7] = 1f;
+        float[] b = ImageMetrics.gaussianBlur(impulse, 15, 15, 0.5);
+        double sum = 0;
+        for (float v : b) sum += v;
+        assertEquals(1.0, sum, 1e-6);
+        double[] k = ImageMetrics.gaussian(0.5, 2);
+        assertEquals(k[2] * k[2], b[7 * 15 + 7], 1e-6);
+        assertEquals(k[2] * k[3], b[7 * 15 + 8], 1e-6);
+        assertEquals(k[1] * k[3], b[6 * 15 + 8], 1e-6);
+        assertEquals(0f, b[0]);
+    }
 }
