@@ -21,17 +21,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nextscale eval}: tokenizer PSNR/SSIM and FD of reconstructions, FD against its floor, class accuracy and
+ * {@code nextscale eval}: tokenizer PSNR/SSIM and FD of reconstructions, FD against its floor and a blur yardstick, class accuracy and
  * k-NN precision/recall, offline. Tokenizer-only models get the tokenizer metrics, sample metrics are null.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a Fashion-MNIST model offline with fixed seeds: tokenizer PSNR/SSIM on the test set, "
                 + "Frechet distance of class-conditional samples to the test set in the classifier's feature space "
                 + "(floor = the same distance from real training images; fd_reconstruction = from the tokenizer's "
-                + "reconstructions of those training images, the best a generator on this tokenizer can be expected to reach), "
+                + "reconstructions of those training images, the best a generator on this tokenizer can be expected to reach; "
+                + "fd_blur = from those training images blurred by 0.5 px, a yardstick of what softness costs), "
                 + "class accuracy of the samples, k-NN precision/recall. "
                 + "A tokenizer-only model (written by train-tokenizer) is evaluated without samples: PSNR, SSIM, "
-                + "fd_reconstruction, fd_floor and real_accuracy are measured, the sample metrics (fd, sample_accuracy, "
+                + "fd_reconstruction, fd_blur, fd_floor and real_accuracy are measured, the sample metrics (fd, sample_accuracy, "
                 + "precision, recall, their ratios and targets) are null in the JSON and '-' in the table, and \"samples\" is 0. "
                 + "--seed selects the real subsets and seeds sampling. Progress goes to stderr, the table (or with --json "
                 + "one JSON object) to stdout.")
