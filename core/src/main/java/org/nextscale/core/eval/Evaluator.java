@@ -120,16 +120,17 @@ public final class Evaluator {
         List<float[]> testImages = pick(test, testIdx), trainImages = pick(train, trainIdx);
         int[] testLabels = labels(test, testIdx);
 
-        progress.progress("classify real images", 0, 2);
+        progress.progress("classify real images", 0, 3);
         Classifier.Outputs realOut = classifier.classify(testImages, 250);
         cancel.check();
         Classifier.Outputs trainOut = classifier.classify(trainImages, 250);
-        progress.progress("classify real images", 2, 2);
+        progress.progress("classify real images", 2, 3);
         cancel.check();
         double fdFloor = Frechet.distance(trainOut.features(), realOut.features());
         List<float[]> blurred = new ArrayList<>(trainImages.size());
         for (float[] img : trainImages) blurred.add(ImageMetrics.gaussianBlur(img, ClassifierInput.SIDE, ClassifierInput.SIDE, BLUR_SIGMA));
         double fdBlur = Frechet.distance(classifier.classify(blurred, 250).features(), realOut.features());
+        progress.progress("classify real images", 3, 3);
         cancel.check();
 
         Samples smp = source == null ? Samples.NONE : sample(s, classes, source, classifier, realOut, progress, cancel);
