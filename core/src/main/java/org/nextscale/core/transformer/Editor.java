@@ -25,8 +25,9 @@ import org.nextscale.core.api.SampleOptions;
  *       reference does.</li>
  * </ol>
  * A box given as fractions gives the same final mask as the reference's get_edit_mask
- * ({@link EditMasks#box}). Labels: INPAINT and OUTPAINT run unconditionally (label = num_classes, as the
- * reference demo), CLASS_EDIT runs conditioned on {@code options.classId()}.
+ * ({@link EditMasks#box}). Labels: every mode is conditioned on {@code options.classId()}; INPAINT and
+ * OUTPAINT also take {@link SampleOptions#UNCONDITIONAL} (label = num_classes, as the reference demo), CLASS_EDIT
+ * needs a class.
  */
 public final class Editor {
     private final Sampler sampler;
@@ -52,13 +53,12 @@ public final class Editor {
     public NDArray edit(NDArray image01, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress,
                         CancelToken cancel, SampleTrace trace) {
         int numClasses = sampler.transformer().config().numClasses();
-        long label = numClasses;
-        if (mode == EditMode.CLASS_EDIT) {
-            if (options.classId() < 0 || options.classId() >= numClasses)
-                throw new IllegalArgumentException("class editing needs a class between 0 and " + (numClasses - 1)
-                        + ", got " + options.classId());
-            label = options.classId();
-        }
+        int cls = options.classId();
+        if (mode == EditMode.CLASS_EDIT && (cls < 0 || cls >= numClasses))
+            throw new IllegalArgumentException("class editing needs a class between 0 and " + (numClasses - 1) + ", got " + cls);
+        if (cls != SampleOptions.UNCONDITIONAL && (cls < 0 || cls >= numClasses))
+            throw new IllegalArgumentException("class " + cls + " does not exist: use 0.." + (numClasses - 1) + " or -1 (unconditional)");
+        long label = cls == SampleOptions.UNCONDITIONAL ? numClasses : cls;   // num_classes = the null class
         if (mask.count() == 0 && mode != EditMode.OUTPAINT)
             throw new IllegalArgumentException("the edit mask selects no pixels: select the area to regenerate");
         List<Integer> patchNums = sampler.tokenizer().quantizer().patchNums();

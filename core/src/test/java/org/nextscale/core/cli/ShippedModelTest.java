@@ -117,4 +117,24 @@ class ShippedModelTest {
             assertTrue(Files.size(dir.resolve(png)) > 200, png + " is empty");
         }
     }
+
+    /** In- and out-painting are conditioned on --class when it is given (unconditional without it). */
+    @Test
+    void inpaintAndOutpaintFollowTheGivenClass(@TempDir Path dir) throws Exception {
+        String image = TestPaths.repo().resolve("models/samples/02-trouser.png").toString();
+        for (String cmd : new String[] {"inpaint", "outpaint"}) {
+            Map<String, byte[]> written = new LinkedHashMap<>();
+            for (String cls : new String[] {"", "Trouser", "Bag"}) {
+                Path f = dir.resolve(cmd + "-" + cls + ".png");
+                java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(cmd, image, "--model", model().toString(),
+                        "--box", "0.3,0.3,0.7,0.7", "--seed", "0", "--out", f.toString()));
+                if (!cls.isEmpty()) args.addAll(java.util.List.of("--class", cls));
+                String[] r = EvalCommandTest.run(args.toArray(String[]::new));
+                assertEquals("0", r[0], r[2]);
+                written.put(cls, Files.readAllBytes(f));
+            }
+            assertFalse(java.util.Arrays.equals(written.get(""), written.get("Trouser")), cmd + ": --class Trouser gave the unconditional image");
+            assertFalse(java.util.Arrays.equals(written.get("Trouser"), written.get("Bag")), cmd + ": --class Bag gave the Trouser image");
+        }
+    }
 }

@@ -64,7 +64,9 @@ class SamplerParityTest {
                     e.get("x0").getAsDouble(), e.get("y1").getAsDouble(), e.get("x1").getAsDouble());
             NDArray image01 = pc.array("img", m).add(1f).mul(0.5f);
             SampleTrace fromImage = new SampleTrace();
-            NDArray img2 = editor.edit(image01, box, EditMode.INPAINT, o, ProgressListener.NONE, CancelToken.none(), fromImage);
+            // unconditional, as the reference's demo (inpaint_labels = num_classes)
+            NDArray img2 = editor.edit(image01, box, EditMode.INPAINT, o.withClass(SampleOptions.UNCONDITIONAL), ProgressListener.NONE,
+                    CancelToken.none(), fromImage);
             checkInpaint(pc, fromImage, img2);
         }
     }

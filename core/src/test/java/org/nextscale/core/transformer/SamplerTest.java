@@ -68,6 +68,9 @@ class SamplerTest {
             e = assertThrows(IllegalArgumentException.class, () -> editor.edit(img, box, EditMode.CLASS_EDIT,
                     SampleOptions.defaults().withClass(-1), ProgressListener.NONE, CancelToken.none(), null));
             assertTrue(e.getMessage().contains("class editing needs a class"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> editor.edit(img, box, EditMode.OUTPAINT,
+                    SampleOptions.defaults().withClass(99), ProgressListener.NONE, CancelToken.none(), null));
+            assertTrue(e.getMessage().contains("class 99 does not exist"), e.getMessage());
             NDArray small = m.zeros(new ai.djl.ndarray.types.Shape(1, 3, 16, 16));
             assertThrows(IllegalArgumentException.class, () -> editor.edit(small, box, EditMode.INPAINT, SampleOptions.defaults(),
                     ProgressListener.NONE, CancelToken.none(), null));
