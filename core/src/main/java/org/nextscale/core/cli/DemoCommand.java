@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
                     + perClass + " samples each, cfg " + model.cfg + ", seed " + model.seed + ".", "samples.png"));
 
             // 2. a test image: its token pyramid and its reconstruction
-            Image test = testImages(progress).get(0);
+            Image test = testImages(progress).get(0).image();
             TokenPyramid p = m.tokenize(test);
             int panel = m.config().imageSize() * ZOOM;
             List<Image> panels = new ArrayList<>(Render.pyramid(p, panel));
@@ -72,16 +72,24 @@ final class DemoCommand implements Callable<Integer> {
                     ImageMetrics.psnr(test, rec)), "reconstruction.png"));
 
             // 3. edits of test images
-            List<Image> tests = testImages(progress);
+            List<TestImage> labelled = testImages(progress);
+            List<Image> tests = labelled.stream().map(TestImage::image).toList();
             EditMask center = EditMask.box(test.height(), test.width(), 0.3, 0.3, 0.7, 0.7);
             EditMask lower = EditMask.box(test.height(), test.width(), 0.5, 0.0, 1.0, 1.0);
             SampleOptions o = model.sampling(SampleOptions.UNCONDITIONAL, 1);
-            edits(m, tests, center, EditMode.INPAINT, o, "inpaint.png", progress);
+            edits(m, tests, center, EditMode.INPAINT, java.util.Collections.nCopies(tests.size(), o), "inpaint.png", progress);
             html.append(section("In-painting", "Top: test images with the centre box greyed; bottom: the centre regenerated, the rest kept.", "inpaint.png"));
-            edits(m, tests, center, EditMode.OUTPAINT, o, "outpaint.png", progress);
-            html.append(section("Out-painting", "Top: the centre box is kept; bottom: everything around it regenerated.", "outpaint.png"));
+            // out-painting keeps only the centre: conditioned on each image's own class (when known) the
+            // surroundings complete that garment instead of whatever the centre could be part of
+            boolean fashionClasses = names.equals(FashionMnist.CLASS_NAMES);
+            List<SampleOptions> ownClass = labelled.stream()
+                    .map(t -> fashionClasses && t.label() >= 0 ? o.withClass(t.label()) : o).toList();
+            edits(m, tests, center, EditMode.OUTPAINT, ownClass, "outpaint.png", progress);
+            html.append(section("Out-painting", "Top: the centre box is kept; bottom: everything around it regenerated"
+                    + (fashionClasses && labelled.stream().allMatch(t -> t.label() >= 0) ? ", conditioned on each image's own class." : "."),
+                    "outpaint.png"));
             int target = Math.min(names.size() - 1, 7);
-            edits(m, tests, lower, EditMode.CLASS_EDIT, o.withClass(target), "class-edit.png", progress);
+            edits(m, tests, lower, EditMode.CLASS_EDIT, java.util.Collections.nCopies(tests.size(), o.withClass(target)), "class-edit.png", progress);
             html.append(section("Class-conditional edit", "The lower half regenerated as class '" + names.get(target) + "'.", "class-edit.png"));
 
             Files.writeString(out.resolve("index.html"), page(m.summary(), html.toString()));
@@ -92,12 +100,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void edits(VarModel m, List<Image> tests, EditMask mask, EditMode mode, SampleOptions o, String file, ConsoleProgress progress) throws java.io.IOException {
+    /** One edit per test image, with that image's sampling options; writes the originals over the results. */
+    private void edits(VarModel m, List<Image> tests, EditMask mask, EditMode mode, List<SampleOptions> options, String file, ConsoleProgress progress) throws java.io.IOException {
         List<Image> row = new ArrayList<>();
         List<Image> results = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
             row.add(shade(tests.get(i), mask, mode == EditMode.OUTPAINT));
-            results.add(m.edit(tests.get(i), mask, mode, o.withSeed(model.seed + i), (s, d, t) -> {}, progress.cancelToken()));
+            results.add(m.edit(tests.get(i), mask, mode, options.get(i).withSeed(model.seed + i), (s, d, t) -> {}, progress.cancelToken()));
             progress.progress(mode.name().toLowerCase(), i + 1, tests.size());
         }
         row.addAll(results);
@@ -113,24 +122,36 @@ final class DemoCommand implements Callable<Integer> {
         return new Image(img.channels(), img.height(), img.width(), d);
     }
 
-    private List<Image> testImages(ConsoleProgress progress) throws java.io.IOException {
+    /** A test image and its class index, -1 when unknown. */
+    private record TestImage(Image image, int label) {}
+
+    private List<TestImage> testImages(ConsoleProgress progress) throws java.io.IOException {
         Path dir = FashionMnist.defaultDir();
-        List<Image> out = new ArrayList<>();
+        List<TestImage> out = new ArrayList<>();
         if (FashionMnist.available(dir)) {
             LabeledImages t = FashionMnist.load(dir, false, 6);
-            for (float[] px : t.images()) out.add(new Image(1, FashionMnist.SIDE, FashionMnist.SIDE, px));
+            for (int i = 0; i < t.size(); i++) out.add(new TestImage(new Image(1, FashionMnist.SIDE, FashionMnist.SIDE, t.images()[i]), t.labels()[i]));
             return out;
         }
         Path modelFile = model.model != null ? model.model : org.nextscale.core.model.ShippedModel.path();
         Path samples = modelFile.toAbsolutePath().getParent().resolve("samples");   // shipped beside the model
         try (var files = Files.list(samples)) {
-            for (Path p : files.filter(ImageFiles::isImage).sorted().limit(6).toList()) out.add(ImageFiles.read(p));
+            for (Path p : files.filter(ImageFiles::isImage).sorted().limit(6).toList()) out.add(new TestImage(ImageFiles.read(p), classOfFileName(p)));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new java.io.IOException("no test images: install Fashion-MNIST (apt-get install dataset-fashion-mnist) or restore " + samples);
         }
         if (out.isEmpty()) throw new java.io.IOException("no test images in " + samples);
         progress.line("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): using the sample images in " + samples);
         return out;
+    }
+
+    /** The class a shipped sample's file name ends with ("03-ankle-boot.png": Ankle boot), -1 if none. */
+    static int classOfFileName(Path p) {
+        String name = p.getFileName().toString().replaceFirst("\\.[^.]*$", "").replaceFirst("^\\d+-", "");
+        String key = name.toLowerCase().replaceAll("[^a-z]", "");
+        for (int c = 0; c < FashionMnist.CLASS_NAMES.size(); c++)
+            if (FashionMnist.CLASS_NAMES.get(c).toLowerCase().replaceAll("[^a-z]", "").equals(key)) return c;
+        return -1;
     }
 
     private void write(Image img, String name) throws java.io.IOException {
