@@ -137,4 +137,13 @@ class ShippedModelTest {
             assertFalse(java.util.Arrays.equals(written.get("Trouser"), written.get("Bag")), cmd + ": --class Bag gave the Trouser image");
         }
     }
+
+    /** The demo's fallback images name their class, so its out-painting can be conditioned on it. */
+    @Test
+    void shippedSampleFileNamesGiveTheirClass() {
+        assertEquals(9, DemoCommand.classOfFileName(TestPaths.repo().resolve("models/samples/00-ankle-boot.png")));
+        assertEquals(1, DemoCommand.classOfFileName(Path.of("03-trouser.png")));
+        assertEquals(0, DemoCommand.classOfFileName(Path.of("07-t-shirt-top.png")));
+        assertEquals(-1, DemoCommand.classOfFileName(Path.of("my-scan.png")));
+    }
 }
