@@ -59,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
                     + perClass + " samples each, cfg " + model.cfg + ", seed " + model.seed + ".", "samples.png"));
 
             // 2. a test image: its token pyramid and its reconstruction
-            Image test = testImages(progress).get(0).image();
+            List<TestImage> labelled = testImages(progress);
+            Image test = labelled.get(0).image();
             TokenPyramid p = m.tokenize(test);
             int panel = m.config().imageSize() * ZOOM;
             List<Image> panels = new ArrayList<>(Render.pyramid(p, panel));
@@ -72,7 +73,6 @@ final class DemoCommand implements Callable<Integer> {
                     ImageMetrics.psnr(test, rec)), "reconstruction.png"));
 
             // 3. edits of test images
-            List<TestImage> labelled = testImages(progress);
             List<Image> tests = labelled.stream().map(TestImage::image).toList();
             EditMask center = EditMask.box(test.height(), test.width(), 0.3, 0.3, 0.7, 0.7);
             EditMask lower = EditMask.box(test.height(), test.width(), 0.5, 0.0, 1.0, 1.0);

@@ -107,7 +107,10 @@ class ShippedModelTest {
             else System.setProperty("nextscale.fashionMnist", before);
         }
         assertTrue(err.toString().contains("using the sample images"), err.toString());
+        assertEquals(err.toString().indexOf("using the sample images"), err.toString().lastIndexOf("using the sample images"), "said once");
         assertPage(dir.resolve("out"));
+        // the samples' file names give their classes, so out-painting is conditioned on them
+        assertTrue(Files.readString(dir.resolve("out/index.html")).contains("conditioned on each image's own class"));
     }
 
     private static void assertPage(Path dir) throws java.io.IOException {
