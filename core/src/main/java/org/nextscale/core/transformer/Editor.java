@@ -54,11 +54,12 @@ public final class Editor {
                         CancelToken cancel, SampleTrace trace) {
         int numClasses = sampler.transformer().config().numClasses();
         int cls = options.classId();
-        if (mode == EditMode.CLASS_EDIT && (cls < 0 || cls >= numClasses))
+        boolean known = cls >= 0 && cls < numClasses;
+        if (mode == EditMode.CLASS_EDIT && !known)
             throw new IllegalArgumentException("class editing needs a class between 0 and " + (numClasses - 1) + ", got " + cls);
-        if (cls != SampleOptions.UNCONDITIONAL && (cls < 0 || cls >= numClasses))
+        if (!known && cls != SampleOptions.UNCONDITIONAL)
             throw new IllegalArgumentException("class " + cls + " does not exist: use 0.." + (numClasses - 1) + " or -1 (unconditional)");
-        long label = cls == SampleOptions.UNCONDITIONAL ? numClasses : cls;   // num_classes = the null class
+        long label = known ? cls : numClasses;                                // num_classes = the null class
         if (mask.count() == 0 && mode != EditMode.OUTPAINT)
             throw new IllegalArgumentException("the edit mask selects no pixels: select the area to regenerate");
         List<Integer> patchNums = sampler.tokenizer().quantizer().patchNums();
