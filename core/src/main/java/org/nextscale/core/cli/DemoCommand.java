@@ -3,6 +3,7 @@ package org.nextscale.core.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.EditMask;
@@ -77,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             EditMask center = EditMask.box(test.height(), test.width(), 0.3, 0.3, 0.7, 0.7);
             EditMask lower = EditMask.box(test.height(), test.width(), 0.5, 0.0, 1.0, 1.0);
             SampleOptions o = model.sampling(SampleOptions.UNCONDITIONAL, 1);
-            edits(m, tests, center, EditMode.INPAINT, java.util.Collections.nCopies(tests.size(), o), "inpaint.png", progress);
+            edits(m, tests, center, EditMode.INPAINT, Collections.nCopies(tests.size(), o), "inpaint.png", progress);
             html.append(section("In-painting", "Top: test images with the centre box greyed; bottom: the centre regenerated, the rest kept.", "inpaint.png"));
             // out-painting keeps only the centre: conditioned on each image's own class (when known) the
             // surroundings complete that garment instead of whatever the centre could be part of
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
                     + (fashionClasses && labelled.stream().allMatch(t -> t.label() >= 0) ? ", conditioned on each image's own class." : "."),
                     "outpaint.png"));
             int target = Math.min(names.size() - 1, 7);
-            edits(m, tests, lower, EditMode.CLASS_EDIT, java.util.Collections.nCopies(tests.size(), o.withClass(target)), "class-edit.png", progress);
+            edits(m, tests, lower, EditMode.CLASS_EDIT, Collections.nCopies(tests.size(), o.withClass(target)), "class-edit.png", progress);
             html.append(section("Class-conditional edit", "The lower half regenerated as class '" + names.get(target) + "'.", "class-edit.png"));
 
             Files.writeString(out.resolve("index.html"), page(m.summary(), html.toString()));
