@@ -59,18 +59,7 @@ public final class Ops {
         long bs = x.getShape().get(0), cin = x.getShape().get(1), h = x.getShape().get(2), wd = x.getShape().get(3);
         long cout = w.getShape().get(0), k = w.getShape().get(2);
         long ho = (h + 2L * pad - k) / stride + 1, wo = (wd + 2L * pad - k) / stride + 1;
-        NDArray cols;                                                               // (B, Cin*k*k, Ho*Wo)
-        if (k == 1 && stride == 1 && pad == 0) {
-            cols = x.reshape(bs, cin, h * wd);
-        } else {
-            NDArray xp = pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x;    // (B, Cin, H+2p, W+2p)
-            NDList shifts = new NDList();
-            for (long i = 0; i < k; i++)
-                for (long j = 0; j < k; j++)
-                    shifts.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}",
-                            i, i + stride * (ho - 1) + 1, stride, j, j + stride * (wo - 1) + 1, stride)));  // (B, Cin, Ho, Wo)
-            cols = NDArrays.stack(shifts, 2).reshape(bs, cin * k * k, ho * wo);    // (B, Cin, k*k, Ho, Wo) flattened
-        }
+        NDArray cols = im2col(x, (int) k, stride, pad);                             // (B, Cin*k*k, Ho*Wo)
         NDArray wm = w.reshape(cout, cin * k * k);                                  // (Cout, Cin*k*k), same order as cols
         wm.attach(x.getManager());
         NDArray y = wm.matMul(cols);                                                // (B, Cout, Ho*Wo)
@@ -80,6 +69,24 @@ public final class Ops {
             y = y.add(bv);
         }
         return y.reshape(bs, cout, ho, wo);
+    }
+
+    /**
+     * The k*k shifted copies of the zero-padded input, one column per output position, in the order of a
+     * convolution weight (Cin, kh, kw): x (B, Cin, H, W) -> (B, Cin*k*k, Ho*Wo). Built from slices, so it is
+     * differentiable and {@code w.reshape(Cout, Cin*k*k).matMul(cols)} is the convolution.
+     */
+    public static NDArray im2col(NDArray x, int k, int stride, int pad) {
+        long bs = x.getShape().get(0), cin = x.getShape().get(1), h = x.getShape().get(2), wd = x.getShape().get(3);
+        long ho = (h + 2L * pad - k) / stride + 1, wo = (wd + 2L * pad - k) / stride + 1;
+        if (k == 1 && stride == 1 && pad == 0) return x.reshape(bs, cin, h * wd);
+        NDArray xp = pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x;        // (B, Cin, H+2p, W+2p)
+        NDList shifts = new NDList();
+        for (long i = 0; i < k; i++)
+            for (long j = 0; j < k; j++)
+                shifts.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}",
+                        i, i + stride * (ho - 1) + 1, stride, j, j + stride * (wo - 1) + 1, stride)));  // (B, Cin, Ho, Wo)
+        return NDArrays.stack(shifts, 2).reshape(bs, cin * (long) k * k, ho * wo);  // (B, Cin, k*k, Ho, Wo) flattened
     }
 
     /**

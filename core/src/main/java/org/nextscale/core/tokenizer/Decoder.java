@@ -51,6 +51,16 @@ final class Decoder {
 
     /** z (B, z_channels, h, w) -> (B, in_channels, h*ds, w*ds), unclamped. */
     NDArray forward(NDArray z) {
+        return head(trunk(z));
+    }
+
+    /** The last layer, conv_out: the trunk's features (B, C, H, W) -> image (B, in_channels, H, W), unclamped. */
+    NDArray head(NDArray features) {
+        return convOut.forward(features);
+    }
+
+    /** Everything before conv_out: z (B, z_channels, h, w) -> swish(norm_out(...)) (B, C, h*ds, w*ds). */
+    NDArray trunk(NDArray z) {
         NDArray h = convIn.forward(z);
         h = mid1.forward(h);
         if (midAttn != null) h = midAttn.forward(h);
@@ -62,7 +72,7 @@ final class Decoder {
             }
             if (upsamples.get(i) != null) h = upsamples.get(i).forward(nearest2x(h));
         }
-        return convOut.forward(Ops.silu(normOut.forward(h)));           // (B, in_channels, H, W)
+        return Ops.silu(normOut.forward(h));                             // (B, C, H, W)
     }
 
     /** F.interpolate(x, scale_factor=2, mode='nearest'): every pixel becomes a 2x2 block. (B,C,H,W)->(B,C,2H,2W) */

@@ -87,6 +87,15 @@ public final class VqVae {
      */
     public TrainOutput forwardTrain(NDArray img) {
         QuantOutput q = quantizer.forwardTrain(encode(img));
-        return new TrainOutput(decode(q.fhat()), q.vqLoss(), q.hits());
+        NDArray features = decoder.trunk(postQuantConv.forward(q.fhat()));
+        return new TrainOutput(decoder.head(features), q.vqLoss(), q.hits(), features);
+    }
+
+    /** The decoder's last layer (conv_out) weight, where an adversarial loss's adaptive weight is taken. */
+    public static final String LAST_LAYER = "vae.decoder.conv_out.weight";
+
+    /** Whether a tokenizer weight belongs to the decoder side (post_quant_conv and decoder), which alone maps tokens to pixels. */
+    public static boolean isDecoderWeight(String name) {
+        return name.startsWith("vae.decoder.") || name.startsWith("vae.post_quant_conv.");
     }
 }

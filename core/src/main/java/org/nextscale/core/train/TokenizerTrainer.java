@@ -7,9 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.TrainListener;
@@ -49,38 +51,72 @@ final class TokenizerTrainer {
         TrainOptions o = resume == null ? given : TrainRun.resumedOptions(given, resume);
         Device device = Devices.parse(o.device());
         Path out = o.path("out") != null ? o.path("out") : Path.of("tokenizer.zip");
-        ModelConfig probe = config(o, List.of("images"));
+        ModelFile.Loaded init = resume == null && o.path("init") != null ? initModel(o.path("init")) : null;
+        ModelConfig probe = init != null ? init.config() : resume != null ? resume.config() : config(o, List.of("images"));
         LabeledImages data = Datasets.open(o.data(), o.limit(), probe.imageSize(), probe.channels(), o.seed());
-        ModelConfig cfg = resume != null ? resume.config() : config(o, data.classNames());
+        ModelConfig cfg = resume != null ? resume.config() : init != null ? init.config() : config(o, data.classNames());
         int steps = o.steps(), batch = o.batch();
         double lr = o.lr(5e-4), wd = o.weightDecay(0.0), clip = o.clip();
         LrSchedule schedule = new LrSchedule(lr, o.warmup(), steps, o.schedule("cos"));
         int window = o.integer("log_every");
-        boolean reinit = o.flag("reinit_dead");
-        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %d images %dx%dx%d, %d classes; %d steps of %d%s, lr %.2g, device %s",
+        boolean decoderOnly = o.trainPart().equals("decoder");
+        boolean reinit = o.flag("reinit_dead") && !decoderOnly;             // re-drawing codes would change every token
+        double discWeight = o.real("disc_weight");
+        int discStart = o.integer("disc_start"), discLayers = o.integer("disc_layers");
+        if (discWeight > 0 && Discriminator.logitSide(cfg.imageSize(), discLayers) < 1)
+            throw new IllegalArgumentException("training option disc_layers " + discLayers + " is too deep for " + cfg.imageSize()
+                    + " px images (each layer halves the side): use at most " + maxDiscLayers(cfg.imageSize()));
+        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %d images %dx%dx%d, %d classes; %d steps of %d%s, lr %.2g, device %s%s%s",
                 data.size(), data.channels(), data.height(), data.width(), data.numClasses(), steps, batch,
-                o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device));
+                o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device,
+                decoderOnly ? "; training post_quant_conv and the decoder only" : "",
+                discWeight > 0 ? String.format(Locale.ROOT, "; PatchGAN (%d layers, %d channels) weight %.3g from step %d",
+                        discLayers, o.integer("disc_ch"), discWeight, discStart) : ""));
 
         try (NDManager root = NDManager.newBaseManager(device)) {
-            Map<String, HostTensor> init = resume != null ? resume.weights() : WeightInit.init(cfg, o.seed(), "vae.");
-            Params params = Params.fromHost(init, root);
+            Map<String, HostTensor> weights = resume != null ? resume.weights() : init != null ? init.weights() : WeightInit.init(cfg, o.seed(), "vae.");
+            Params params = Params.fromHost(weights, root);
             VqVae vae = new VqVae(cfg, params);
-            AdamW adam = new AdamW(params, new HashSet<>(vae.parameterNames()), 0.9, 0.95, 1e-8);
+            Set<String> trainable = new HashSet<>();
+            for (String n : vae.parameterNames()) if (!decoderOnly || VqVae.isDecoderWeight(n)) trainable.add(n);
+            AdamW adam = new AdamW(params, trainable, 0.9, 0.95, 1e-8);
+            Discriminator disc = null;
+            AdamW discAdam = null;
+            if (discWeight > 0) {
+                Map<String, HostTensor> dw = resume != null && resume.optimizer().containsKey("disc.conv0.weight")
+                        ? discWeights(resume.optimizer())
+                        : Discriminator.init(cfg.channels(), o.integer("disc_ch"), discLayers, o.seed());
+                Params dp = Params.fromHost(dw, root.newSubManager());
+                disc = new Discriminator(dp, discLayers);
+                discAdam = new AdamW(dp, dp.names(), 0.5, 0.9, 1e-8);
+            }
             long start = 0;
             CodebookUsage usage = new CodebookUsage(cfg.numScales(), cfg.vqvae().vocabSize());
             if (resume != null) {
                 adam.load(resume.optimizer(), resume.step());
                 usage.load(resume.optimizer());
+                if (discAdam != null && resume.optimizer().containsKey("m.disc.conv0.weight"))
+                    discAdam.load(resume.optimizer(), Math.max(0, resume.step() - discStart));
                 start = resume.step();
                 listener.onMessage("resumed at step " + start + " of " + steps);
             }
-            TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, usage::state);
+            Discriminator d = disc;
+            AdamW da = discAdam;
+            TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, () -> {
+                Map<String, HostTensor> state = new LinkedHashMap<>(usage.state());
+                if (d != null) {                                             // checkpoint only, never the model file
+                    state.putAll(d.params().toHost());
+                    state.putAll(da.state());
+                }
+                return state;
+            });
             DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
             int c = cfg.channels(), size = cfg.imageSize();
             Progress progress = new Progress(PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
             TokenizerStep step = new TokenizerStep(vae);
             int micro = o.microBatch();
+            double discLr = o.text("disc_lr").isEmpty() ? lr : o.real("disc_lr");
             try (BatchLoader<float[]> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> pixels(data, idx, flips))) {
                 for (long s = start; s < steps; s++) {
                     run.checkCancel(s);
@@ -88,21 +124,27 @@ final class TokenizerTrainer {
                     double loss;
                     try (NDManager sm = root.newSubManager()) {
                         NDArray img = sm.create(px, new Shape(batch, c, size, size));     // (B, C, H, W) in [-1, 1]
-                        if (s == 0 && resume == null) CodebookUsage.redraw(vae, params, img, null, o.seed(), s);
+                        if (s == 0 && resume == null && init == null) CodebookUsage.redraw(vae, params, img, null, o.seed(), s);
+                        boolean adversarial = disc != null && s >= discStart;
                         TokenizerStep.Result r = null;
                         double norm = Double.NaN;
                         for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
-                            r = step.run(sm, px, batch, micro);                        // gradients of the whole batch
+                            r = step.run(sm, px, batch, micro, adversarial ? disc : null, discWeight);  // gradients of the whole batch
                             norm = adam.gradientNorm();
                             if (guard.accept(norm)) break;
                             adam.zeroGradients();
+                            if (adversarial) discAdam.zeroGradients();
                             listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
                         }
                         adam.update(schedule.at(s), wd, clip, norm);
+                        if (adversarial) discAdam.update(discLr, 0, 0, Double.NaN);
                         loss = r.loss();
                         usage.add(r.usage());
                         if ((s + 1) % window == 0 || s + 1 == steps) {
                             listener.onMessage(String.format(Locale.ROOT, "step %d: loss %.4f, codebook usage per scale %s", s + 1, loss, usage.describe()));
+                            if (adversarial)
+                                listener.onMessage(String.format(Locale.ROOT, "step %d: discriminator hinge loss %.4f, generator loss %.4f, adaptive weight %.4g",
+                                        s + 1, r.discLoss(), r.genLoss(), r.lambda()));
                             if (reinit && s + 1 < steps) {
                                 boolean[] dead = usage.dead();
                                 int n = CodebookUsage.count(dead);
@@ -121,6 +163,23 @@ final class TokenizerTrainer {
             }
             return run.finish(steps);
         }
+    }
+
+    /** The model a run starts from (init=...); its transformer, if any, is carried along unchanged. */
+    private static ModelFile.Loaded initModel(Path file) throws IOException {
+        return ModelFile.load(file);
+    }
+
+    private static Map<String, HostTensor> discWeights(Map<String, HostTensor> state) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        state.forEach((k, v) -> { if (k.startsWith("disc.")) out.put(k, v); });
+        return out;
+    }
+
+    private static int maxDiscLayers(int size) {
+        int l = 1;
+        while (Discriminator.logitSide(size, l + 1) >= 1) l++;
+        return l;
     }
 
     /** The batch's images as (B, C, H, W) floats in [-1, 1], flipped where asked. */

@@ -59,6 +59,13 @@ public final class TrainOptions {
         key("channels", Kind.INT, "1", "image channels: 1 gray, 3 RGB");
         key("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
         key("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
+        key("init", Kind.PATH, "", "model file whose weights the tokenizer starts from (its transformer, if any, is kept in the output)");
+        key("train_part", Kind.TEXT, "all", "all, or decoder: train only post_quant_conv and the decoder (needs init; tokens stay unchanged)");
+        key("disc_weight", Kind.FLOAT, "0", "weight of the adversarial (PatchGAN, hinge) loss on the decoder, times the adaptive weight; 0 = off");
+        key("disc_start", Kind.INT, "0", "step from which the discriminator trains and its loss counts");
+        key("disc_layers", Kind.INT, "2", "strided layers of the PatchGAN discriminator");
+        key("disc_ch", Kind.INT, "64", "base channels of the discriminator");
+        key("disc_lr", Kind.FLOAT, "", "discriminator learning rate, constant, AdamW (0.5, 0.9) (default: lr)");
         // transformer
         key("depth", Kind.INT, "4", "transformer blocks");
         key("width", Kind.INT, "128", "transformer width (embed_dim)");
@@ -189,6 +196,7 @@ public final class TrainOptions {
     public int limit() { return integer("limit"); }
     public boolean flip() { return flag("flip"); }
     public String order() { return text("order").toLowerCase(Locale.ROOT); }
+    public String trainPart() { return text("train_part").toLowerCase(Locale.ROOT); }
 
     public double lr(double dflt) { return text("lr").isEmpty() ? dflt : real("lr"); }
     public double weightDecay(double dflt) { return text("weight_decay").isEmpty() ? dflt : real("weight_decay"); }
@@ -254,6 +262,15 @@ public final class TrainOptions {
         double cd = real("cond_drop"), ls = real("label_smooth");
         if (cd < 0 || cd >= 1) throw new IllegalArgumentException("training option cond_drop must be in [0, 1), got " + cd);
         if (ls < 0 || ls >= 1) throw new IllegalArgumentException("training option label_smooth must be in [0, 1), got " + ls);
+        if (real("disc_weight") < 0) throw new IllegalArgumentException("training option disc_weight must be >= 0 (0 = no discriminator), got " + text("disc_weight"));
+        nonNegative("disc_start");
+        positive("disc_layers");
+        positive("disc_ch");
+        if (!text("disc_lr").isEmpty() && !(real("disc_lr") > 0)) throw new IllegalArgumentException("training option disc_lr must be > 0, got " + text("disc_lr"));
+        if (!List.of("all", "decoder").contains(trainPart()))
+            throw new IllegalArgumentException("training option train_part must be all or decoder, got '" + text("train_part") + "'");
+        if (trainPart().equals("decoder") && path("init") == null && path("resume") == null)
+            throw new IllegalArgumentException("training option train_part=decoder fine-tunes an existing tokenizer: give init=MODEL.zip");
         if (!List.of("var", "raster").contains(order())) throw new IllegalArgumentException("training option order must be var or raster, got '" + text("order") + "'");
         String sch = text("schedule").toLowerCase(Locale.ROOT);
         if (!sch.isEmpty() && !List.of("cos", "lin").contains(sch)) throw new IllegalArgumentException("training option schedule must be cos or lin, got '" + sch + "'");
