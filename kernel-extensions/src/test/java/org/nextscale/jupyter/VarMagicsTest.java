@@ -19,6 +19,7 @@ import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.VarModel;
@@ -88,7 +89,7 @@ class VarMagicsTest {
         }
 
         @Override
-        public List<Image> generate(SampleOptions o, ProgressListener p, CancelToken cancel) {
+        public List<Image> generate(SampleOptions o, ProgressListener p, CancelToken cancel, ScaleListener scales) {
             lastOptions = o;
             List<Image> out = new ArrayList<>();
             for (int i = 0; i < o.count(); i++) {
@@ -106,6 +107,24 @@ class VarMagicsTest {
             return new TokenPyramid(List.of(1, 2), List.of(new int[] {3}, new int[] {0, 1, 2, 3}));
         }
 
+        /** Two frames: the image darkened, then reconstruct's output. */
+        @Override
+        public List<Image> coarseToFine(Image image) {
+            float[] d = image.data().clone();
+            for (int i = 0; i < d.length; i++) d[i] *= 0.5f;
+            return List.of(new Image(image.channels(), image.height(), image.width(), d), reconstruct(image));
+        }
+
+        @Override
+        public double scaleViewCost() {
+            return 0.01;
+        }
+
+        @Override
+        public double scaleViewFlops() {
+            return 1e6;
+        }
+
         @Override
         public Image reconstruct(Image image) {
             float[] d = image.data().clone();
@@ -114,7 +133,7 @@ class VarMagicsTest {
         }
 
         @Override
-        public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, ProgressListener p, CancelToken cancel) {
+        public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, ProgressListener p, CancelToken cancel, ScaleListener scales) {
             lastMode = mode;
             lastMask = mask;
             lastOptions = o;

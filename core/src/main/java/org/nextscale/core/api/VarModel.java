@@ -36,10 +36,41 @@ public interface VarModel extends AutoCloseable {
     int classIndex(String classNumberOrName);
 
     /** Class-conditional sampling; images at the model's size. */
-    List<Image> generate(SampleOptions options, ProgressListener progress, CancelToken cancel);
+    default List<Image> generate(SampleOptions options, ProgressListener progress, CancelToken cancel) {
+        return generate(options, progress, cancel, ScaleListener.NONE);
+    }
+
+    /** {@link #generate(SampleOptions, ProgressListener, CancelToken)}, showing {@code scales} each scale as it is made. */
+    List<Image> generate(SampleOptions options, ProgressListener progress, CancelToken cancel, ScaleListener scales);
 
     /** The token maps of an image, one per scale. */
     TokenPyramid tokenize(Image image);
+
+    /**
+     * Coarse to fine: the image's tokens decoded after scales 1..k, for every k (what the quantizer's f_hat
+     * holds after k scales), at the input's size; the last one is {@link #reconstruct(Image)}'s output,
+     * pixel for pixel. Costs one decoder pass per scale.
+     */
+    List<Image> coarseToFine(Image image);
+
+    /**
+     * What showing every scale adds to a one-image generate call, as a fraction of that call's work: the
+     * decoder passes for the scales before the last over the call's own FLOPs (0 without scales). At 32 px
+     * the decoder dominates the FLOPs of a tiny model yet costs milliseconds; see {@link #showScalesByDefault}.
+     */
+    double scaleViewCost();
+
+    /**
+     * Whether front ends show the scales unless told otherwise: when the added decoder passes cost little in
+     * absolute terms (under 5 GFLOP per image, some tens of milliseconds on a laptop CPU) or under 10% of the
+     * call. Off for the official 256 px models (about 9 x 390 GFLOP, ~20 s on 2 cores).
+     */
+    default boolean showScalesByDefault() {
+        return scaleViewCost() > 0 && (scaleViewCost() <= 0.10 || scaleViewFlops() < 5e9);
+    }
+
+    /** The FLOPs that showing every scale adds to one image (decoder passes for the scales before the last). */
+    double scaleViewFlops();
 
     /** Encode, quantize, decode: the tokenizer's reconstruction at the input's size. */
     Image reconstruct(Image image);
@@ -52,7 +83,13 @@ public interface VarModel extends AutoCloseable {
     }
 
     /** Zero-shot edit; see {@link EditMode} and {@link EditMask}. Result at the input's size. */
-    Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress, CancelToken cancel);
+    default Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress, CancelToken cancel) {
+        return edit(image, mask, mode, options, progress, cancel, ScaleListener.NONE);
+    }
+
+    /** {@link #edit(Image, EditMask, EditMode, SampleOptions, ProgressListener, CancelToken)}, showing {@code scales} each scale. */
+    Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress, CancelToken cancel,
+               ScaleListener scales);
 
     @Override
     void close();

@@ -117,7 +117,7 @@ public final class Flops {
     }
 
     /** post_quant_conv + decoder per image. */
-    static double decoder(ModelConfig cfg) {
+    public static double decoder(ModelConfig cfg) {
         VqVaeConfig v = cfg.vqvae();
         List<Integer> mult = v.chMult();
         int levels = mult.size(), side = cfg.imageSize() / v.downsample();

@@ -9,15 +9,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.ScaleFrame;
+import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
+import org.nextscale.core.bench.Flops;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.nn.Params;
 import org.nextscale.core.tokenizer.RasterCodes;
@@ -106,38 +110,82 @@ public final class LoadedModel implements VarModel {
     }
 
     @Override
-    public List<Image> generate(SampleOptions o, ProgressListener progress, CancelToken cancel) {
+    public List<Image> generate(SampleOptions o, ProgressListener progress, CancelToken cancel, ScaleListener scales) {
         requireTransformer("generate");
         if (o.count() < 1) throw new IllegalArgumentException("number of images must be at least 1, got " + o.count());
         if (o.classId() >= config.var().numClasses() || o.classId() < SampleOptions.UNCONDITIONAL)
             throw new IllegalArgumentException("class " + o.classId() + " does not exist: this model has classes 0.."
                     + (config.var().numClasses() - 1) + " (or -1 for unconditional)");
         List<Image> out = new ArrayList<>();
-        int scales = config.order().equals("raster") ? 1 : config.numScales();
-        long total = (long) o.count() * scales;                  // progress counts image-scales, so one batch moves the bar too
+        int perImage = config.order().equals("raster") ? 1 : config.numScales();
+        long total = (long) o.count() * perImage;                  // progress counts image-scales, so one batch moves the bar too
         progress.progress("generate", 0, total);
         for (int start = 0; start < o.count(); start += BATCH) {
             cancel.check();
             int n = Math.min(BATCH, o.count() - start);
-            long before = (long) start * scales;
+            long before = (long) start * perImage;
             // each batch gets its own seed stream so results do not depend on the batch size chosen here
             SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / BATCH));
             ProgressListener perScale = (stage, done, all) ->
-                    progress.progress("generate", before + (long) Math.floor((double) n * scales * Math.min(done, all) / Math.max(1, all)), total);
+                    progress.progress("generate", before + (long) Math.floor((double) n * perImage * Math.min(done, all) / Math.max(1, all)), total);
             try (NDManager m = manager.newSubManager()) {
-                out.addAll(toImages(sampleBatch(m, batch, perScale, cancel)));
+                out.addAll(toImages(sampleBatch(m, batch, perScale, cancel, scales, start)));
             }
-            progress.progress("generate", (long) (start + n) * scales, total);
+            progress.progress("generate", (long) (start + n) * perImage, total);
         }
         return out;
     }
 
-    private NDArray sampleBatch(NDManager m, SampleOptions o, ProgressListener perScale, CancelToken cancel) {
-        if (!config.order().equals("raster")) return new Sampler(transformer, vae).generate(m, o, perScale, cancel);
+    private NDArray sampleBatch(NDManager m, SampleOptions o, ProgressListener perScale, CancelToken cancel, ScaleListener scales, int first) {
+        if (!config.order().equals("raster"))
+            return sampler(scales, first, o.count(), atModel -> atModel).generate(m, o, perScale, cancel);
         long[] labels = new long[o.count()];
         java.util.Arrays.fill(labels, o.classId() < 0 ? config.var().numClasses() : o.classId());
         NDArray tokens = new RasterSampler(transformer, vae.quantizer()).sample(m.create(labels), o, ProgressListener.NONE, cancel);
         return RasterCodes.decode(vae, tokens).add(1f).div(2f);      // (B, C, H, W) in [0, 1]
+    }
+
+    /** A sampler that shows {@code scales} each scale's f_hat, decoded on demand and converted by {@code toOutput}. */
+    private Sampler sampler(ScaleListener scales, int first, int count, UnaryOperator<List<Image>> toOutput) {
+        Sampler sampler = new Sampler(transformer, vae);
+        if (scales == null || scales == ScaleListener.NONE) return sampler;
+        int numScales = config.numScales();
+        return sampler.onScale((si, fhat) -> scales.onScale(new ScaleFrame() {
+            @Override public int scale() { return si; }
+            @Override public int numScales() { return numScales; }
+            @Override public int side() { return config.patchNums().get(si); }
+            @Override public int firstImage() { return first; }
+            @Override public int count() { return count; }
+
+            @Override
+            public List<Image> decode() {
+                try (NDManager d = fhat.getManager().newSubManager()) {
+                    fhat.tempAttach(d);                                     // the decoder's arrays go to d, fhat comes back
+                    return toOutput.apply(toImages(vae.fhatToImg(fhat).add(1f).mul(0.5f)));   // as the sampler's last step
+                }
+            }
+        }));
+    }
+
+    @Override
+    public List<Image> coarseToFine(Image image) {
+        try (NDManager m = manager.newSubManager()) {
+            List<Image> out = new ArrayList<>();
+            for (NDArray fhat : vae.quantizer().idxToFhats(vae.imgToIdx(toTensor(m, List.of(image)))))
+                out.add(ImageAdapter.fromModel(toImages(vae.fhatToImg(fhat).add(1f).div(2f)).get(0), image));   // as reconstruct
+            return out;
+        }
+    }
+
+    @Override
+    public double scaleViewCost() {
+        return scaleViewFlops() / Flops.sample(config, 1);
+    }
+
+    @Override
+    public double scaleViewFlops() {
+        if (transformer == null || config.order().equals("raster")) return 0;
+        return (config.numScales() - 1) * Flops.decoder(config);
     }
 
     @Override
@@ -172,7 +220,8 @@ public final class LoadedModel implements VarModel {
     }
 
     @Override
-    public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, ProgressListener progress, CancelToken cancel) {
+    public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, ProgressListener progress, CancelToken cancel,
+                      ScaleListener scales) {
         requireTransformer("edit");
         if (config.order().equals("raster")) throw new IllegalArgumentException("editing needs a next-scale (VAR) model, not a raster-order baseline");
         if (mask.height() != image.height() || mask.width() != image.width())
@@ -181,7 +230,7 @@ public final class LoadedModel implements VarModel {
         EditMask modelMask = ImageAdapter.resize(mask, config.imageSize(), config.imageSize());
         try (NDManager m = manager.newSubManager()) {
             NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
-            Editor editor = new Editor(new Sampler(transformer, vae));
+            Editor editor = new Editor(sampler(scales, 0, 1, atModel -> List.of(ImageAdapter.fromModel(atModel.get(0), image))));
             NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);
             return keepOriginalPixels(image, ImageAdapter.fromModel(toImages(result).get(0), image), mask, mode);
         }

@@ -91,14 +91,25 @@ public final class MultiScaleQuantizer {
 
     /** Per scale (B, pn*pn) tokens -> f_hat (B, Cvae, H, W) (reference embed_to_fhat, all to max scale, last one). */
     public NDArray idxToFhat(List<NDArray> idx) {
+        List<NDArray> all = idxToFhats(idx);
+        return all.get(all.size() - 1);
+    }
+
+    /**
+     * Per scale (B, pn*pn) tokens -> the accumulated f_hat (B, Cvae, H, W) after scales 1..k, for every k
+     * (reference idxBl_to_fhat with last_one=False); the last is {@link #idxToFhat}.
+     */
+    public List<NDArray> idxToFhats(List<NDArray> idx) {
         checkTokens(idx, numScales());
         int side = patchNums.get(last());
         NDArray fhat = null;
+        List<NDArray> out = new java.util.ArrayList<>();
         for (int si = 0; si < numScales(); si++) {
             NDArray h = upsampledPhi(si, embedMap(idx.get(si), patchNums.get(si)), side);
             fhat = fhat == null ? h : fhat.add(h);                                 // 0 + h == h exactly
+            out.add(fhat);
         }
-        return fhat;
+        return out;
     }
 
     /**

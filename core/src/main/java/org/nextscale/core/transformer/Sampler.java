@@ -45,6 +45,20 @@ public final class Sampler {
             throw new IllegalArgumentException("next-scale sampling needs a transformer with the tokenizer's scales " + patchNums);
     }
 
+    /** Receives f_hat (B, Cvae, side, side) after each scale; the array is the sampler's, valid during the call. */
+    @FunctionalInterface
+    public interface FhatListener {
+        void onScale(int scale, NDArray fhat);
+    }
+
+    private FhatListener fhatListener;
+
+    /** Calls {@code listener} after every scale of the following runs (null: none). Returns this sampler. */
+    public Sampler onScale(FhatListener listener) {
+        this.fhatListener = listener;
+        return this;
+    }
+
     public VarTransformer transformer() {
         return var;
     }
@@ -149,6 +163,7 @@ public final class Sampler {
             x = newX;
             fhat = newFhat;
             progress.progress("sampling", si + 1, numScales);
+            if (fhatListener != null) fhatListener.onScale(si, fhat);
         }
         if (trace != null) trace.fhat = HostTensor.fromNDArray(fhat);
         return vae.fhatToImg(fhat).add(1f).mul(0.5f);                                            // (B, C, H, W) in [0, 1]

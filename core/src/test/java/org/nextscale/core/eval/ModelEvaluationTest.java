@@ -15,6 +15,7 @@ import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.config.ModelConfig;
@@ -68,7 +69,7 @@ class ModelEvaluationTest {
         }
 
         @Override
-        public List<Image> generate(SampleOptions o, ProgressListener progress, CancelToken cancel) {
+        public List<Image> generate(SampleOptions o, ProgressListener progress, CancelToken cancel, ScaleListener scales) {
             requests.add(o);
             java.util.Random rnd = new java.util.Random(o.seed());
             List<Image> out = new ArrayList<>();
@@ -90,9 +91,12 @@ class ModelEvaluationTest {
         @Override public String summary() { return "stand-in"; }
         @Override public int classIndex(String c) { return Integer.parseInt(c); }
         @Override public TokenPyramid tokenize(Image image) { throw new UnsupportedOperationException(); }
-        @Override public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener p, CancelToken c) {
+        @Override public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener p, CancelToken c, ScaleListener scales) {
             throw new UnsupportedOperationException();
         }
+        @Override public List<Image> coarseToFine(Image image) { throw new UnsupportedOperationException(); }
+        @Override public double scaleViewCost() { return 0; }
+        @Override public double scaleViewFlops() { return 0; }
         @Override public void close() {}
     }
 
