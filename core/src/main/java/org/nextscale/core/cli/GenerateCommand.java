@@ -2,8 +2,11 @@ package org.nextscale.core.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ScaleFrames;
+import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.render.Render;
@@ -28,6 +31,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "png or tif (default: ${DEFAULT-VALUE})")
     String format;
 
+    @Option(names = "--scales", description = "also write sample-NNN-scales.png: the image after each scale, coarse to fine")
+    boolean scales;
+
     @Override
     public Integer call() throws Exception {
         if (n < 1) throw new IllegalArgumentException("--n must be at least 1");
@@ -35,8 +41,15 @@ final class GenerateCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
             int cls = m.classIndex(classSpec);
-            List<Image> images = m.generate(model.sampling(cls, n), progress, progress.cancelToken());
+            ScaleFrames frames = new ScaleFrames();
+            List<Image> images = m.generate(model.sampling(cls, n), progress, progress.cancelToken(), scales ? frames : ScaleListener.NONE);
             for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), out.resolve(String.format("sample-%03d.%s", i, format)));
+            if (scales) {
+                for (int i = 0; i < images.size(); i++)
+                    ImageFiles.write(Render.strip(frames.perImage().get(i), 2), out.resolve(String.format("sample-%03d-scales.png", i)));
+                System.out.printf(Locale.ROOT, "coarse to fine: %d frames per image in sample-NNN-scales.png; decoding them took %.2f s%n",
+                        frames.numScales(), frames.decodeSeconds());
+            }
             ImageFiles.write(Render.grid(images, Math.min(8, images.size()), 2), out.resolve("grid.png"));
             System.out.println("wrote " + images.size() + " images and grid.png to " + out);
             return 0;

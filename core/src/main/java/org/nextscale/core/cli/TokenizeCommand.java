@@ -3,6 +3,7 @@ package org.nextscale.core.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.nextscale.core.api.Image;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
@@ -26,7 +27,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (VarModel m = model.load()) {
-            TokenPyramid p = m.tokenize(ImageFiles.read(image));
+            Image input = ImageFiles.read(image);
+            TokenPyramid p = m.tokenize(input);
             StringBuilder text = new StringBuilder();
             for (int k = 0; k < p.numScales(); k++) {
                 int side = p.sides().get(k);
@@ -43,7 +45,9 @@ final class TokenizeCommand implements Callable<Integer> {
                 int size = Math.max(64, m.config().imageSize());
                 for (int k = 0; k < p.numScales(); k++) ImageFiles.write(Render.tokenMap(p.tokens().get(k), p.sides().get(k), size), out.resolve("scale-" + (k + 1) + ".png"));
                 Files.writeString(out.resolve("tokens.txt"), text);
-                System.out.println("wrote " + p.numScales() + " panels and tokens.txt to " + out);
+                String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                ImageFiles.write(Render.strip(m.coarseToFine(input), 2), out.resolve(stem + "-scales.png"));
+                System.out.println("wrote " + p.numScales() + " panels, tokens.txt and " + stem + "-scales.png (the image after each scale, coarse to fine) to " + out);
             }
             return 0;
         }

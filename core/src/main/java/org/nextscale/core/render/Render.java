@@ -74,6 +74,17 @@ public final class Render {
         return new Image(c, gh, gw, out);
     }
 
+    /**
+     * Coarse-to-fine frames of one image side by side, left to right, separated by {@code pad} white pixels;
+     * frames smaller than 96 px are enlarged by an integer factor (nearest) so that small images stay visible.
+     */
+    public static Image strip(List<Image> frames, int pad) {
+        int factor = Math.max(1, 96 / Math.max(1, frames.get(0).height()));
+        List<Image> big = new ArrayList<>();
+        for (Image f : frames) big.add(enlarge(f, factor));
+        return grid(big, big.size(), pad);
+    }
+
     /** Nearest-neighbour enlargement by an integer factor (small images become visible). */
     public static Image enlarge(Image img, int factor) {
         if (factor <= 1) return img;
