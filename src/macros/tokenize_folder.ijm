@@ -1,6 +1,6 @@
 // Tokenizes every image of a folder: writes <output>/<name>_tokens.csv (one row per token: Scale,
-// Side, Y, X, Token), <output>/<name>_tokens.tif (one token-map slice per scale) and the reconstruction
-// <output>/<name>_reconstructed.png; the reconstruction PSNR of each image goes to the Log.
+// Side, Y, X, Token), <output>/<name>_tokens.tif (one token-map slice per scale), <output>/<name>_scales.tif
+// (the image decoded after each scale, coarse to fine) and the reconstruction <output>/<name>_reconstructed.png; the reconstruction PSNR of each image goes to the Log.
 //   input=[folder of images]  output=[folder]  model=[model .zip, empty = shipped]
 // Headless batch:  xvfb-run -a java -jar ij.jar -ijpath <ImageJ folder> -batch tokenize_folder.ijm "input=[...] output=[...]"
 
@@ -23,6 +23,9 @@ for (i = 0; i < files.length; i++) {
     saveAs("Tiff", output + File.separator + name + "_tokens.tif");
     close();
     saveAs("Results", output + File.separator + name + "_tokens.csv");
+    selectImage(source + " coarse to fine");          // the image after each scale, one slice per scale
+    saveAs("Tiff", output + File.separator + name + "_scales.tif");
+    close();
     selectImage(source);
     run("VAR Reconstruct", "model=[" + model + "]");
     saveAs("PNG", output + File.separator + name + "_reconstructed.png");

@@ -7,6 +7,8 @@ import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleFrames;
+import org.nextscale.core.api.ScaleListener;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
@@ -41,8 +43,15 @@ public abstract class EditCommand extends VarCommand {
     @Parameter(persist = false, label = "Random seed")
     protected long seed = SampleOptions.defaults().seed();
 
+    @Parameter(persist = false, label = "Show scales", choices = {"auto", "yes", "no"},
+            description = "Watch the edit form coarse to fine (one decoder pass per scale); auto = yes unless the model's decoder is costly")
+    protected String showScales = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Edited image")
     protected ImagePlus result;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Coarse to fine")
+    protected ImagePlus scales;
 
     protected abstract EditMode mode();
 
@@ -58,12 +67,20 @@ public abstract class EditCommand extends VarCommand {
             if (mode() == EditMode.CLASS_EDIT && cls < 0)
                 throw new IllegalArgumentException("Class Edit needs a class: give class=<number or name>, e.g. class=3");
             SampleOptions opts = SampleOptions.defaults().withClass(cls).withCount(1).withCfg(cfg).withSeed(seed);
-            return m.edit(in, area, mode(), opts, progress(), token);
+            ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews(image.getTitle() + " " + done() + " coarse to fine") : null;
+            Image edited = m.edit(in, area, mode(), opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);
+            scales = views == null ? null : views.finish(m.config().patchNums());
+            return edited;
         });
         result = ImageConversion.like(out, image, image.getTitle() + " " + done());
     }
 
     public ImagePlus result() {
         return result;
+    }
+
+    /** One slice per scale of the edit forming; null when not shown. */
+    public ImagePlus scales() {
+        return scales;
     }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleFrames;
+import org.nextscale.core.api.ScaleListener;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -45,11 +47,18 @@ public class GenerateCommand extends VarCommand {
     @Parameter(persist = false, label = "Smooth", description = "Smoother images (Gumbel smoothing of the token embeddings)")
     private boolean smooth = SampleOptions.defaults().smooth();
 
+    @Parameter(persist = false, label = "Show scales", choices = {"auto", "yes", "no"},
+            description = "Watch the images form coarse to fine (one decoder pass per scale); auto = yes unless the model's decoder is costly")
+    private String showScales = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Generated images")
     private ImagePlus images;
 
-    /** The samples and the name of the class they were drawn for. */
-    private record Generated(String className, List<Image> images) {}
+    @Parameter(type = ItemIO.OUTPUT, label = "Coarse to fine")
+    private ImagePlus scales;
+
+    /** The samples, the name of the class they were drawn for, and the coarse-to-fine views (null when not asked for). */
+    private record Generated(String className, List<Image> images, ImagePlus scales) {}
 
     @Override
     public String label() {
@@ -62,8 +71,12 @@ public class GenerateCommand extends VarCommand {
         Generated g = onModel(model, m -> {
             int cls = m.classIndex(classId);
             SampleOptions opts = new SampleOptions(cls, count, cfg, topK, topP, seed, smooth);
-            return new Generated(cls < 0 ? "unconditional" : m.config().classNames().get(cls), m.generate(opts, progress(), token));
+            String name = cls < 0 ? "unconditional" : m.config().classNames().get(cls);
+            ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews("VAR " + name + " coarse to fine") : null;
+            List<Image> made = m.generate(opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);
+            return new Generated(name, made, views == null ? null : views.finish(m.config().patchNums()));
         });
+        scales = g.scales();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < g.images().size(); i++) labels.add(g.className() + " #" + (i + 1) + " seed " + seed);
         images = ImageConversion.stack(g.images(), "VAR " + g.className() + " (seed " + seed + ")", labels);
@@ -71,5 +84,10 @@ public class GenerateCommand extends VarCommand {
 
     public ImagePlus images() {
         return images;
+    }
+
+    /** One slice per scale (a hyperstack over the images when there are several); null when not shown. */
+    public ImagePlus scales() {
+        return scales;
     }
 }

@@ -4,8 +4,10 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import java.io.File;
 import java.io.IOException;
-import org.nextscale.core.api.TokenPyramid;
+import java.util.ArrayList;
+import java.util.List;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.TokenPyramid;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -31,8 +33,11 @@ public class TokenizeCommand extends VarCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Tokens")
     private ResultsTable tokens;
 
-    /** The token maps and the model's image side they are shown at. */
-    private record Tokens(TokenPyramid pyramid, int side) {}
+    @Parameter(type = ItemIO.OUTPUT, label = "Coarse to fine")
+    private ImagePlus scales;
+
+    /** The token maps, the model's image side they are shown at, and the image decoded after each scale. */
+    private record Tokens(TokenPyramid pyramid, int side, List<Image> coarseToFine) {}
 
     @Override
     public String label() {
@@ -42,10 +47,18 @@ public class TokenizeCommand extends VarCommand {
     @Override
     protected void execute() throws IOException {
         Image in = ImageConversion.toImage(image);
-        Tokens t = onModel(model, m -> new Tokens(m.tokenize(in), m.config().imageSize()));
+        Tokens t = onModel(model, m -> new Tokens(m.tokenize(in), m.config().imageSize(), m.coarseToFine(in)));
         progress().progress("tokenized", 1, 1);
         tokenMaps = TokenMaps.stack(t.pyramid(), t.side(), image.getTitle() + " tokens");
         tokens = TokenMaps.table(t.pyramid());
+        List<String> labels = new ArrayList<>();
+        for (int side : t.pyramid().sides()) labels.add("scale " + (labels.size() + 1) + ": " + side + "x" + side);
+        scales = ScaleViews.stackOf(t.coarseToFine(), labels, labels.size(), 1, image.getTitle() + " coarse to fine");
+    }
+
+    /** The image decoded after scales 1..k for every k (the last is the reconstruction), one slice per scale. */
+    public ImagePlus scales() {
+        return scales;
     }
 
     public ImagePlus tokenMaps() {

@@ -114,6 +114,19 @@ class BatchMacrosMacroIT {
             Path png = out.resolve(name + "_reconstructed.png");
             assertTrue(Files.isRegularFile(png), "missing " + png);
         }
+        for (String name : List.of("fashion", "colour")) {
+            ij.ImagePlus scales = new ij.io.Opener().openImage(out.resolve(name + "_scales.tif").toString());
+            assertNotNull(scales, "missing coarse-to-fine stack of " + name + "; ImageJ said:\n" + log);
+            assertEquals(6, scales.getStackSize(), "one slice per scale");
+            assertEquals("scale 6: 8x8", scales.getStack().getSliceLabel(6));
+        }
+        // the last scale is the reconstruction (8-bit gray both)
+        ij.ImagePlus last = new ij.io.Opener().openImage(out.resolve("fashion_scales.tif").toString());
+        last.setSlice(6);
+        BufferedImage rec = ImageIO.read(out.resolve("fashion_reconstructed.png").toFile());
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++)
+                assertEquals(rec.getRaster().getSample(x, y, 0), last.getProcessor().get(x, y), "pixel " + x + "," + y);
         assertEquals(40, ImageIO.read(out.resolve("colour_reconstructed.png").toFile()).getWidth());
         assertEquals(28, ImageIO.read(out.resolve("fashion_reconstructed.png").toFile()).getWidth());
         assertTrue(log.matches("(?s).*VAR Reconstruct: fashion.png PSNR = [0-9.]+ dB.*"), "no PSNR in the log:\n" + log);

@@ -74,6 +74,23 @@ class CommandsTest {
     }
 
     @Test
+    void generateShowsTheImagesFormingOneSlicePerScale() throws Exception {
+        GenerateCommand c = ij.run(GenerateCommand.class, "model", model, "classId", "2", "count", 2, "seed", 3L, "showScales", "yes");
+        assertSucceeded(c);
+        ImagePlus scales = c.scales();
+        assertNotNull(scales, "show_scales=yes gives the coarse-to-fine stack");
+        assertEquals(6, scales.getNSlices(), "one slice per scale");
+        assertEquals(2, scales.getNFrames(), "one frame per image");
+        assertEquals("image 2, scale 6: 8x8", scales.getStack().getSliceLabel(12));
+        for (int i = 0; i < 2; i++)   // the last scale of each image is the generated image
+            assertArrayEquals((int[]) c.images().getStack().getPixels(i + 1), (int[]) scales.getStack().getPixels(6 * i + 6), "image " + (i + 1));
+        assertNull(ij.run(GenerateCommand.class, "model", model, "count", 1, "showScales", "no").scales());
+        assertNotNull(ij.run(GenerateCommand.class, "model", model, "count", 1).scales(), "auto shows the scales of a 32 px model");
+        GenerateCommand bad = ij.run(GenerateCommand.class, "model", model, "count", 1, "showScales", "maybe");
+        assertEquals("show_scales must be auto, yes or no, got 'maybe'", bad.failure());
+    }
+
+    @Test
     void theSameSeedGivesTheSameImagesAndAnotherSeedOthers() throws Exception {
         int[] a = pixels(ij.run(GenerateCommand.class, "model", model, "classId", "1", "count", 2, "seed", 5L).images());
         int[] b = pixels(ij.run(GenerateCommand.class, "model", model, "classId", "1", "count", 2, "seed", 5L).images());
@@ -115,6 +132,10 @@ class CommandsTest {
         // the first scale's single token colours the whole first slice
         int first = (int) t.getValue("Token", 0);
         assertEquals(TokenMapsTest.colour(first), maps.getStack().getProcessor(1).get(17, 5) | 0xff000000);
+        ImagePlus scales = c.scales();                      // coarse to fine, at the input's size
+        assertEquals(6, scales.getStackSize());
+        assertEquals(28, scales.getWidth());
+        assertEquals("scale 3: 3x3", scales.getStack().getSliceLabel(3));
     }
 
     @Test

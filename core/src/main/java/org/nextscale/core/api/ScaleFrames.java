@@ -42,6 +42,20 @@ public final class ScaleFrames implements ScaleListener {
         if (onDecoded != null) onDecoded.accept(frame.scale(), frame.side(), frame.firstImage(), images);
     }
 
+    /**
+     * Whether to show the scales, from a front end's setting: "auto" (or empty) = the model's
+     * {@link VarModel#showScalesByDefault()}, "yes"/"no" (also true/false, on/off).
+     */
+    public static boolean wanted(String setting, VarModel model) {
+        String s = setting == null ? "" : setting.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (s) {
+            case "", "auto" -> model.showScalesByDefault();
+            case "yes", "true", "on", "1" -> true;
+            case "no", "false", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("show_scales must be auto, yes or no, got '" + setting + "'");
+        };
+    }
+
     /** Frames per image, coarse to fine: [image][scale]. */
     public List<List<Image>> perImage() {
         return frames;

@@ -60,4 +60,5 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
     static final String CLASS = "Class (number or name; -1 = none)";
     static final String CFG = "Cfg (guidance strength, 0 = off)";
     static final String SEED = "Seed (random seed)";
+    static final String SHOW_SCALES = "Show_scales (auto, yes or no: the image after each scale, coarse to fine)";
 }

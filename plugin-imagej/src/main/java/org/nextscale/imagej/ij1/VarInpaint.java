@@ -2,7 +2,7 @@ package org.nextscale.imagej.ij1;
 
 import org.nextscale.imagej.InpaintCommand;
 
-/** {@code run("VAR Inpaint", "model=[...] class=3 cfg=3 seed=0 mask=[title]")}: the area is the ROI or the mask image. */
+/** {@code run("VAR Inpaint", "model=[...] class=3 cfg=3 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
 public class VarInpaint extends MacroCommand<InpaintCommand> {
     @Override String label() { return "VAR Inpaint"; }
     @Override Class<InpaintCommand> command() { return InpaintCommand.class; }
@@ -10,11 +10,13 @@ public class VarInpaint extends MacroCommand<InpaintCommand> {
     @Override
     void keys(MacroOptions k) {
         k.key("model", "model", MODEL).key("class", "classId", CLASS).key("cfg", "cfg", CFG).key("seed", "seed", SEED)
+                .key("show_scales", "showScales", SHOW_SCALES)
                 .key("mask", "mask", "Mask (image whose non-zero pixels are the area; none = the selection)");
     }
 
     @Override
     void show(InpaintCommand c) {
-        c.result().show();
+        if (c.scales() != null) c.scales().show();
+        c.result().show();                                  // the active image
     }
 }

@@ -18,6 +18,7 @@ public class VarTokenize extends MacroCommand<TokenizeCommand> {
         // the system Results table, so macros can use nResults, getResult("Token", i) and saveAs("Results", path)
         Analyzer.setResultsTable(c.tokens());
         c.tokens().show("Results");
-        c.tokenMaps().show();
+        c.scales().show();                                  // the image after each scale, coarse to fine
+        c.tokenMaps().show();                               // the active image
     }
 }
