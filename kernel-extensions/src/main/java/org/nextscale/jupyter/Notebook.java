@@ -20,4 +20,24 @@ public interface Notebook {
     interface Progress {
         void update(String line);
     }
+
+    /**
+     * An image shown inline that later calls replace in place (a Jupyter display id). The default, for
+     * outputs that cannot update a display, shows only the last image, when {@link Picture#done} is called.
+     */
+    default Picture picture() {
+        BufferedImage[] last = {null};
+        return new Picture() {
+            @Override public void update(BufferedImage image) { last[0] = image; }
+            @Override public void done() { if (last[0] != null) show(last[0]); }
+        };
+    }
+
+    interface Picture {
+        /** Shows {@code image}: the first call adds it to the output, later ones replace it. */
+        void update(BufferedImage image);
+
+        /** The picture is final. */
+        void done();
+    }
 }

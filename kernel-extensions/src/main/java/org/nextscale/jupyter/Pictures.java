@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.nextscale.core.api.Image;
@@ -29,6 +30,31 @@ public final class Pictures {
         if (images.isEmpty()) throw new IllegalArgumentException("no images to show");
         Image first = images.get(0);
         return Render.enlarge(Render.grid(images, Math.max(1, Math.min(cols, images.size())), 1), zoom(first.width())).toBufferedImage();
+    }
+
+    /**
+     * Coarse-to-fine strips, one row per image ([image][scale] frames, all rows as long), captioned with each
+     * scale's token-map side; enlarged like {@link #grid}.
+     */
+    public static BufferedImage strips(List<List<Image>> frames, List<Integer> sides) {
+        List<Image> cells = new ArrayList<>();
+        for (List<Image> row : frames) cells.addAll(row);
+        int cols = frames.get(0).size();
+        BufferedImage grid = grid(cells, cols);
+        List<String> captions = new ArrayList<>();
+        for (int k = 0; k < cols; k++) captions.add(sides.get(k) + "x" + sides.get(k));
+        return captionedColumns(grid, cols, captions);
+    }
+
+    /** A grid image with one caption under each of its {@code cols} equal columns. */
+    private static BufferedImage captionedColumns(BufferedImage grid, int cols, List<String> captions) {
+        BufferedImage out = canvas(grid.getWidth(), grid.getHeight() + CAPTION);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(grid, 0, 0, null);
+        int w = grid.getWidth() / cols;
+        for (int k = 0; k < cols; k++) text(g, captions.get(k), k * w + 4, grid.getHeight() + CAPTION - 5, 11);
+        g.dispose();
+        return out;
     }
 
     /**

@@ -14,7 +14,7 @@ public sealed interface VarCommand {
     record Load(Path file, String device) implements VarCommand {}
 
     /** Class-conditional sampling of {@code count} images; the class is resolved by the model (number or name). */
-    record Generate(String classSpec, int count, double cfg, int topK, double topP, long seed) implements VarCommand {}
+    record Generate(String classSpec, int count, double cfg, int topK, double topP, long seed, boolean scales) implements VarCommand {}
 
     /** The token pyramid of an image file. */
     record Tokenize(Path image) implements VarCommand {}

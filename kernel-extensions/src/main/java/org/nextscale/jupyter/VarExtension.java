@@ -50,6 +50,26 @@ public final class VarExtension implements Extension {
             }
 
             @Override
+            public Picture picture() {
+                String id = "nextscale-" + UUID.randomUUID();
+                boolean[] shown = {false};
+                return new Picture() {
+                    @Override
+                    public void update(BufferedImage image) {
+                        DisplayData d = png(image);
+                        d.setDisplayId(id);
+                        k.getIO().out.flush();
+                        if (shown[0]) k.getIO().display.updateDisplay(id, d);
+                        else k.display(d);
+                        shown[0] = true;
+                    }
+
+                    @Override
+                    public void done() {}
+                };
+            }
+
+            @Override
             public Progress progress(String firstLine) {
                 String id = "nextscale-" + UUID.randomUUID();
                 DisplayData first = new DisplayData(firstLine);

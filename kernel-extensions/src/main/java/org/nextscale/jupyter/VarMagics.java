@@ -18,6 +18,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleFrames;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
@@ -85,9 +86,31 @@ public final class VarMagics {
         VarModel m = VarSession.model();
         SampleOptions o = SampleOptions.defaults().withClass(m.classIndex(c.classSpec())).withCount(c.count())
                 .withCfg(c.cfg()).withTopK(c.topK()).withTopP(c.topP()).withSeed(c.seed());
-        List<Image> images = m.generate(o, progress(nb, "generate", cancel), cancel);
+        if (!c.scales()) {
+            List<Image> images = m.generate(o, progress(nb, "generate", cancel), cancel);
+            VarSession.setImages(images);
+            show(nb, Pictures.grid(images, Math.min(images.size(), 8)));
+            return;
+        }
+        // coarse to fine: one picture, one row per image, redrawn in place after each scale
+        Notebook.Picture live = nb.picture();
+        ScaleFrames[] holder = new ScaleFrames[1];
+        holder[0] = new ScaleFrames((scale, side, first, batch) ->
+                live.update(Pictures.strips(holder[0].perImage().subList(first, first + batch.size()), holder[0].sides())));
+        List<Image> images = m.generate(o, progress(nb, "generate", cancel), cancel, holder[0]);
         VarSession.setImages(images);
-        show(nb, Pictures.grid(images, Math.min(images.size(), 8)));
+        VarSession.setScales(holder[0].perImage());
+        if (holder[0].perImage().isEmpty()) {                     // a raster-order model has no scales
+            show(nb, Pictures.grid(images, Math.min(images.size(), 8)));
+            nb.print("this model generates token by token (raster order): it has no scales to show");
+            return;
+        }
+        BufferedImage all = Pictures.strips(holder[0].perImage(), holder[0].sides());
+        live.update(all);
+        live.done();
+        VarSession.setPicture(all);
+        nb.print(String.format(Locale.ROOT, "coarse to fine: %d scales per image (left to right); decoding them took %.2f s; frames in VarSession.scales()",
+                holder[0].numScales(), holder[0].decodeSeconds()));
     }
 
     private static void tokenize(VarCommand.Tokenize c, Notebook nb) throws IOException {
@@ -104,7 +127,11 @@ public final class VarMagics {
             tokens += s * s;
         }
         show(nb, Pictures.captioned(row, captions));
-        nb.print(p.numScales() + " scales, " + tokens + " tokens (colour = codebook index); ids in VarSession.pyramid()");
+        List<Image> frames = m.coarseToFine(img);
+        VarSession.setScales(List.of(frames));
+        show(nb, Pictures.strips(List.of(frames), p.sides()));
+        nb.print(p.numScales() + " scales, " + tokens + " tokens (colour = codebook index); below them the image decoded after each scale, "
+                + "coarse to fine; ids in VarSession.pyramid(), frames in VarSession.scales()");
     }
 
     private static void reconstruct(VarCommand.Reconstruct c, Notebook nb) throws IOException {

@@ -30,6 +30,7 @@ public final class VarSession {
     private static volatile Path modelFile;
     private static volatile String device = "cpu";
     private static volatile List<Image> images = List.of();
+    private static volatile List<List<Image>> scales = List.of();
     private static volatile BufferedImage picture;
     private static volatile TokenPyramid pyramid;
     private static volatile double psnr = Double.NaN;
@@ -87,6 +88,15 @@ public final class VarSession {
     /** The token pyramid of the last %var tokenize. */
     public static TokenPyramid pyramid() {
         return pyramid;
+    }
+
+    /** The coarse-to-fine frames of the last %var generate scales=true or %var tokenize, [image][scale]. */
+    public static List<List<Image>> scales() {
+        return scales;
+    }
+
+    static void setScales(List<List<Image>> s) {
+        scales = List.copyOf(s);
     }
 
     /** PSNR in dB of the last %var reconstruct (NaN before). */

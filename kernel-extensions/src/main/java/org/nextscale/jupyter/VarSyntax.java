@@ -32,7 +32,7 @@ public final class VarSyntax {
     static {
         USAGE.put("load", "%var load [PATH] [device=cpu|gpu|gpu:N]");
         USAGE.put("generate", "%var generate class=C n=N [cfg=" + DEFAULTS.cfg() + "] [top_k=" + DEFAULTS.topK()
-                + "] [top_p=" + DEFAULTS.topP() + "] [seed=" + DEFAULTS.seed() + "]");
+                + "] [top_p=" + DEFAULTS.topP() + "] [seed=" + DEFAULTS.seed() + "] [scales=false]");
         USAGE.put("tokenize", "%var tokenize PATH");
         USAGE.put("reconstruct", "%var reconstruct PATH");
         USAGE.put("inpaint", "%var inpaint PATH box=y0,x0,y1,x1 [class=C] [seed=0]");
@@ -63,10 +63,10 @@ public final class VarSyntax {
                 a.check(0, 1, Set.of("device"));
                 return new VarCommand.Load(a.positional.isEmpty() ? null : a.path(0), a.options.getOrDefault("device", "cpu"));
             case "generate":
-                a.check(0, 0, Set.of("class", "n", "cfg", "top_k", "top_p", "seed"), "class", "n");
+                a.check(0, 0, Set.of("class", "n", "cfg", "top_k", "top_p", "seed", "scales"), "class", "n");
                 return new VarCommand.Generate(a.options.get("class"), a.intAtLeast("n", 1, 0),
                         a.doubleIn("cfg", 0, Double.MAX_VALUE, DEFAULTS.cfg()), a.intAtLeast("top_k", 0, DEFAULTS.topK()),
-                        a.doubleIn("top_p", 0, 1, DEFAULTS.topP()), a.seed(DEFAULTS.seed()));
+                        a.doubleIn("top_p", 0, 1, DEFAULTS.topP()), a.seed(DEFAULTS.seed()), a.flag("scales"));
             case "tokenize":
                 a.check(1, 1, Set.of());
                 return new VarCommand.Tokenize(a.path(0));
@@ -178,6 +178,17 @@ public final class VarSyntax {
                 }
             }
             return a;
+        }
+
+        /** A yes/no option: true, false, yes, no (absent = false). */
+        boolean flag(String key) {
+            String v = options.get(key);
+            if (v == null) return false;
+            return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> true;
+                case "false", "no", "off", "0" -> false;
+                default -> throw error(key + " must be true or false, got '" + v + "'");
+            };
         }
 
         VarMagicError error(String problem) {

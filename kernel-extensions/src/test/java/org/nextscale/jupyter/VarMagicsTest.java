@@ -99,6 +99,26 @@ class VarMagicsTest {
                 Arrays.fill(d, (i + 1) / (float) o.count());
                 out.add(new Image(1, 8, 8, d));
             }
+            for (int k = 0; k < 2; k++) {                              // two scales: half as bright, then the images
+                int scale = k;
+                scales.onScale(new org.nextscale.core.api.ScaleFrame() {
+                    @Override public int scale() { return scale; }
+                    @Override public int numScales() { return 2; }
+                    @Override public int side() { return scale + 1; }
+                    @Override public int firstImage() { return 0; }
+                    @Override public int count() { return out.size(); }
+                    @Override public List<Image> decode() {
+                        if (scale == 1) return out;
+                        List<Image> half = new ArrayList<>();
+                        for (Image im : out) {
+                            float[] d = im.data().clone();
+                            for (int i = 0; i < d.length; i++) d[i] *= 0.5f;
+                            half.add(new Image(1, 8, 8, d));
+                        }
+                        return half;
+                    }
+                });
+            }
             return out;
         }
 
@@ -219,13 +239,32 @@ class VarMagicsTest {
     }
 
     @Test
+    void generateWithScalesShowsOneStripPerImageAndKeepsTheFrames() {
+        VarSession.use(new StandIn());
+        Recorder nb = new Recorder();
+        VarMagics.line(args("generate class=1 n=2 scales=true"), nb);
+        assertEquals(1, nb.images.size(), "one picture, redrawn in place (here: shown once when final)");
+        BufferedImage strips = nb.images.get(0);
+        int f = Pictures.zoom(8);
+        assertEquals((2 * 8 + 3) * f, strips.getWidth(), "two frames per row");
+        assertTrue(strips.getHeight() > (2 * 8 + 3) * f, "two rows and a caption line");
+        assertEquals(2, VarSession.scales().size());
+        assertEquals(2, VarSession.scales().get(0).size());
+        assertSame(VarSession.rawImages().get(1), VarSession.scales().get(1).get(1), "the last frame is the image");
+        assertTrue(nb.text.get(nb.text.size() - 1).startsWith("coarse to fine: 2 scales per image"), nb.text.toString());
+        VarMagicError e = assertThrows(VarMagicError.class, () -> VarMagics.line(args("generate class=1 n=2 scales=maybe"), nb));
+        assertTrue(e.getMessage().startsWith("%var generate: scales must be true or false, got 'maybe'"), e.getMessage());
+    }
+
+    @Test
     void tokenizeShowsInputAndOneMapPerScale() throws IOException {
         VarSession.use(new StandIn());
         Recorder nb = new Recorder();
         VarMagics.line(List.of("tokenize", grayPng("a.png").toString()), nb);
-        assertEquals(1, nb.images.size());
+        assertEquals(2, nb.images.size(), "the token maps, then the coarse-to-fine strip");
         assertEquals(List.of(1, 2), VarSession.pyramid().sides());
-        assertEquals("2 scales, 5 tokens (colour = codebook index); ids in VarSession.pyramid()", nb.text.get(0));
+        assertEquals(2, VarSession.scales().get(0).size());
+        assertTrue(nb.text.get(0).startsWith("2 scales, 5 tokens (colour = codebook index); below them the image decoded after each scale"), nb.text.get(0));
         VarMagicError e = assertThrows(VarMagicError.class, () -> VarMagics.line(List.of("tokenize", dir.resolve("b.png").toString()), nb));
         assertEquals("%var tokenize: " + dir.resolve("b.png") + ": no such image file", e.getMessage());
         Path text = Files.writeString(dir.resolve("notes.png"), "not an image");

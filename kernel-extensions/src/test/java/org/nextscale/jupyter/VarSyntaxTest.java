@@ -84,11 +84,12 @@ class VarSyntaxTest {
     @Test
     void generateWithDefaultsAndEveryOption() {
         SampleOptions d = SampleOptions.defaults();
-        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed()), line("generate class=3 n=8"));
-        assertEquals(new VarCommand.Generate("Dress", 4, 1.5, 600, 0.8, 42),
+        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed(), false), line("generate class=3 n=8"));
+        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed(), true), line("generate class=3 n=8 scales=true"));
+        assertEquals(new VarCommand.Generate("Dress", 4, 1.5, 600, 0.8, 42, false),
                 line("generate class=Dress n=4 cfg=1.5 top_k=600 top_p=0.8 seed=42"));
-        assertEquals(new VarCommand.Generate("uncond", 16, d.cfg(), d.topK(), d.topP(), d.seed()), line("generate n=$n class=uncond"));
-        assertEquals(new VarCommand.Generate("1", 16, d.cfg(), d.topK(), d.topP(), d.seed()), line("generate class=1 n=${n}"));
+        assertEquals(new VarCommand.Generate("uncond", 16, d.cfg(), d.topK(), d.topP(), d.seed(), false), line("generate n=$n class=uncond"));
+        assertEquals(new VarCommand.Generate("1", 16, d.cfg(), d.topK(), d.topP(), d.seed(), false), line("generate class=1 n=${n}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,7 +102,7 @@ class VarSyntaxTest {
             generate class=1 n=2 top_k=-3 | generate | top_k must be a whole number >= 0, got '-3'
             generate class=1 n=2 top_p=1.5 | generate | top_p must be a number in [0.0, 1.0], got '1.5'
             generate class=1 n=2 seed=abc | generate | seed must be a whole number, got 'abc'
-            generate class=1 n=2 temperature=2 | generate | unknown option temperature=; options are cfg, class, n, seed, top_k, top_p
+            generate class=1 n=2 temperature=2 | generate | unknown option temperature=; options are cfg, class, n, scales, seed, top_k, top_p
             generate class=1 n=2 n=3 | generate | n= is given twice
             generate 5 class=1 n=2 | generate | unexpected argument '5'
             generate class=1 n=$count | generate | unknown variable $count; set it first in Java with VarSession.let("count", value)

@@ -69,7 +69,7 @@ public abstract class EditCommand extends VarCommand {
             SampleOptions opts = SampleOptions.defaults().withClass(cls).withCount(1).withCfg(cfg).withSeed(seed);
             ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews(image.getTitle() + " " + done() + " coarse to fine") : null;
             Image edited = m.edit(in, area, mode(), opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);
-            scales = views == null ? null : views.finish(m.config().patchNums());
+            scales = views == null ? null : views.finish();
             return edited;
         });
         result = ImageConversion.like(out, image, image.getTitle() + " " + done());

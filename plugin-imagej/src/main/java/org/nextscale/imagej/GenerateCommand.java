@@ -74,7 +74,7 @@ public class GenerateCommand extends VarCommand {
             String name = cls < 0 ? "unconditional" : m.config().classNames().get(cls);
             ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews("VAR " + name + " coarse to fine") : null;
             List<Image> made = m.generate(opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);
-            return new Generated(name, made, views == null ? null : views.finish(m.config().patchNums()));
+            return new Generated(name, made, views == null ? null : views.finish());
         });
         scales = g.scales();
         List<String> labels = new ArrayList<>();

@@ -41,7 +41,8 @@ final class ScaleViews {
     }
 
     /** Closes the live window; the finished views: slice k of image i is "image i, scale k: side x side". */
-    ImagePlus finish(List<Integer> sides) {
+    ImagePlus finish() {
+        List<Integer> sides = frames.sides();
         if (window != null) window.close();
         List<List<Image>> perImage = frames.perImage();
         if (perImage.isEmpty()) return null;

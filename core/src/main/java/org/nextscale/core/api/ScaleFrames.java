@@ -16,6 +16,7 @@ public final class ScaleFrames implements ScaleListener {
     }
 
     private final List<List<Image>> frames = new ArrayList<>();
+    private final List<Integer> sides = new ArrayList<>();
     private final Decoded onDecoded;
     private long decodeNanos;
     private int numScales;
@@ -34,6 +35,7 @@ public final class ScaleFrames implements ScaleListener {
         List<Image> images = frame.decode();
         decodeNanos += System.nanoTime() - t0;
         numScales = frame.numScales();
+        if (frame.scale() == sides.size()) sides.add(frame.side());
         for (int i = 0; i < images.size(); i++) {
             int index = frame.firstImage() + i;
             while (frames.size() <= index) frames.add(new ArrayList<>());
@@ -59,6 +61,11 @@ public final class ScaleFrames implements ScaleListener {
     /** Frames per image, coarse to fine: [image][scale]. */
     public List<List<Image>> perImage() {
         return frames;
+    }
+
+    /** Token-map side of each scale seen, in order. */
+    public List<Integer> sides() {
+        return sides;
     }
 
     public int numScales() {
