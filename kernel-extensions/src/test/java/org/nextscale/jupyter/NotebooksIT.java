@@ -88,9 +88,19 @@ class NotebooksIT {
         int images = 0;
         List<String> errors = new ArrayList<>();
         Map<String, Integer> outputTypes = new HashMap<>();
+        int scaleCells = 0;
         for (JsonElement c : nb.getAsJsonArray("cells")) {
             JsonObject cell = c.getAsJsonObject();
             if (!cell.get("cell_type").getAsString().equals("code")) continue;
+            if (source(cell).contains("scales=true")) {
+                scaleCells++;
+                // the strip was redrawn in place after each scale: one picture, and the note of what it shows
+                int pictures = 0;
+                for (JsonElement o : cell.getAsJsonArray("outputs"))
+                    if (o.getAsJsonObject().has("data") && o.getAsJsonObject().getAsJsonObject("data").has("image/png")) pictures++;
+                assertEquals(1, pictures, "the coarse-to-fine cell shows one picture updated in place: " + cell.getAsJsonArray("outputs").size() + " outputs");
+                assertTrue(cell.getAsJsonArray("outputs").toString().contains("coarse to fine: 6 scales per image"), cell.getAsJsonArray("outputs").toString());
+            }
             for (JsonElement o : cell.getAsJsonArray("outputs")) {
                 JsonObject output = o.getAsJsonObject();
                 String type = output.get("output_type").getAsString();
@@ -100,7 +110,16 @@ class NotebooksIT {
             }
         }
         assertEquals(List.of(), errors, name + " has error outputs");
+        if (name.startsWith("01")) assertEquals(1, scaleCells, "the quick start watches an image form");
         assertTrue(images >= 2, name + " shows " + images + " inline images; outputs: " + outputTypes);
+    }
+
+    private static String source(JsonObject cell) {
+        JsonElement src = cell.get("source");
+        if (src.isJsonPrimitive()) return src.getAsString();
+        StringBuilder b = new StringBuilder();
+        for (JsonElement line : src.getAsJsonArray()) b.append(line.getAsString());
+        return b.toString();
     }
 
     /** Debian's nbconvert and nbclient; installed with apt-get when missing and running as root. */

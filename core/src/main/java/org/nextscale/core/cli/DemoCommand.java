@@ -10,6 +10,7 @@ import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleFrames;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.FashionMnist;
@@ -50,23 +51,41 @@ final class DemoCommand implements Callable<Integer> {
 
             // 1. class-conditional samples: one row per class
             List<Image> all = new ArrayList<>();
+            List<Image> coarseToFine = new ArrayList<>();          // the first sample of each class, after every scale
+            int numScales = 0;
             for (int c = 0; c < names.size(); c++) {
                 SampleOptions o = model.sampling(c, perClass).withSeed(model.seed + c);
-                all.addAll(m.generate(o, (s, d, t) -> {}, progress.cancelToken()));
+                ScaleFrames frames = new ScaleFrames();
+                all.addAll(m.generate(o, (s, d, t) -> {}, progress.cancelToken(), frames));
+                if (!frames.perImage().isEmpty()) {
+                    coarseToFine.addAll(frames.perImage().get(0));
+                    numScales = frames.numScales();
+                }
                 progress.progress("generate", c + 1, names.size());
             }
             write(Render.enlarge(Render.grid(all, perClass, 1), 2), "samples.png");
             html.append(section("Class-conditional samples", "One row per class (" + String.join(", ", names) + "), "
                     + perClass + " samples each, cfg " + model.cfg + ", seed " + model.seed + ".", "samples.png"));
+            if (numScales > 0) {
+                write(Render.enlarge(Render.grid(coarseToFine, numScales, 1), ZOOM), "coarse-to-fine.png");
+                html.append(section("Coarse to fine", "The first sample of each class above after each of its " + numScales
+                        + " scales " + m.config().patchNums() + ", left to right: VAR predicts a whole token map per scale, and "
+                        + "the image at each step is that scale's accumulated feature map decoded at the final size.", "coarse-to-fine.png"));
+            }
 
             // 2. a test image: its token pyramid and its reconstruction
             List<TestImage> labelled = testImages(progress);
             Image test = labelled.get(0).image();
             TokenPyramid p = m.tokenize(test);
             int panel = m.config().imageSize() * ZOOM;
-            List<Image> panels = new ArrayList<>(Render.pyramid(p, panel));
-            write(Render.grid(panels, panels.size(), 4), "pyramid.png");
-            html.append(section("Token pyramid", "The test image's token maps, scales " + p.sides()
+            List<Image> panels = new ArrayList<>();                // row 1: the image, then its tokens decoded after each scale
+            panels.add(Render.enlarge(test, ZOOM));
+            for (Image f : m.coarseToFine(test)) panels.add(Render.enlarge(f, ZOOM));
+            panels.add(Image.zeros(1, panel, panel));              // row 2: the token ids of each scale
+            panels.addAll(Render.pyramid(p, panel));
+            write(Render.grid(panels, p.numScales() + 1, 4), "pyramid.png");
+            html.append(section("Token pyramid", "Top: the test image, then what its tokens hold after scales " + p.sides()
+                    + " (the accumulated feature map decoded; the last is the reconstruction). Bottom: the token ids of each scale"
                     + " (one colour per codebook entry). VAR predicts each map from the smaller ones.", "pyramid.png"));
             Image rec = m.reconstruct(test);
             write(Render.enlarge(Render.grid(List.of(test, rec), 2, 1), ZOOM), "reconstruction.png");
