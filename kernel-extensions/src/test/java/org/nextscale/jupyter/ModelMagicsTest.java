@@ -18,6 +18,7 @@ import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.io.SafeTensors;
 import org.nextscale.core.model.ModelFile;
 
@@ -81,9 +82,18 @@ class ModelMagicsTest {
         // tokenize: the pyramid has the model's scales; input + one map per scale are shown
         VarMagicsTest.Recorder tok = line("tokenize", png.toString());
         assertEquals(config.patchNums(), VarSession.pyramid().sides());
-        assertEquals(1, tok.images.size());
-        assertEquals(config.patchNums().size() + " scales, " + config.totalTokens()
-                + " tokens (colour = codebook index); ids in VarSession.pyramid()", tok.text.get(0));
+        assertEquals(2, tok.images.size(), "token maps, then the coarse-to-fine strip");
+        assertTrue(tok.text.get(0).startsWith(config.patchNums().size() + " scales, " + config.totalTokens()
+                + " tokens (colour = codebook index); below them the image decoded after each scale"), tok.text.get(0));
+        List<Image> frames = VarSession.scales().get(0);
+        assertEquals(config.patchNums().size(), frames.size());
+        assertArrayEquals(m.reconstruct(ImageFiles.read(png)).data(), frames.get(frames.size() - 1).data(), "the last frame is the reconstruction");
+
+        // generate scales=true: the last frame of each strip is the sample
+        VarMagicsTest.Recorder watched = line("generate", "class=1", "n=2", "seed=3", "scales=true");
+        assertEquals(1, watched.images.size());
+        for (int i = 0; i < 2; i++)
+            assertArrayEquals(VarSession.rawImages().get(i).data(), VarSession.scales().get(i).get(config.patchNums().size() - 1).data());
 
         // reconstruct: PSNR of the reconstruction the core returns
         line("reconstruct", png.toString());
@@ -106,6 +116,19 @@ class ModelMagicsTest {
         VarMagicError bad = assertThrows(VarMagicError.class, () -> line("generate", "class=Zebra", "n=1"));
         assertTrue(bad.getMessage().startsWith("%var generate: "), bad.getMessage());
         assertFalse(bad.getMessage().contains("\n"));
+    }
+
+    @Test
+    void trainTokenizerFineTunesTheDecoderAdversariallyAndKeepsTheTransformer() throws Exception {
+        Path out = dir.resolve("fine-tuned.zip");
+        VarMagicsTest.Recorder nb = new VarMagicsTest.Recorder();
+        VarMagics.cell(List.of("train", "tokenizer"), "data=synthetic:8\ninit=" + modelFile + "\ntrain_part=decoder\ndisc_weight=0.5\n"
+                + "disc_ch=16\nsteps=2\nbatch=4\nlog_every=1\ncheckpoint_every=0\nout=" + out, nb);
+        ModelFile.Loaded before = ModelFile.load(modelFile), after = ModelFile.load(out);
+        assertNotNull(after.config().var(), "the transformer of init= is kept");
+        assertEquals(before.weights().get("vae.encoder.conv_in.weight"), after.weights().get("vae.encoder.conv_in.weight"), "the encoder is frozen");
+        assertNotEquals(before.weights().get("vae.decoder.conv_out.weight"), after.weights().get("vae.decoder.conv_out.weight"), "the decoder trained");
+        assertTrue(String.join("\n", nb.text).contains("adaptive weight"), nb.text.toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.nextscale.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,17 @@ class TrainCommandsTest {
         assertEquals(2, imp.getStackSize());
         assertEquals(config.imageSize(), imp.getWidth());
         assertEquals(ImagePlus.GRAY8, imp.getType(), "a gray model makes 8-bit images");
+
+        // VAR Train Tokenizer fine-tunes that model's decoder adversarially; its transformer stays usable
+        File fine = dir.resolve("fine.zip").toFile();
+        TrainTokenizerCommand dec = ij.run(TrainTokenizerCommand.class, "data", "synthetic:32", "output", fine, "steps", 2, "batch", 4,
+                "lr", "1e-3", "options", "init=" + varFile + " train_part=decoder disc_weight=0.5 disc_ch=16 disc_layers=1 log_every=1 checkpoint_every=0");
+        assertNull(dec.failure(), () -> "decoder fine-tuning failed: " + dec.failure());
+        ModelFile.Loaded a = ModelFile.load(varFile.toPath()), b = ModelFile.load(fine.toPath());
+        assertNotNull(b.config().var(), "the transformer is kept");
+        assertEquals(a.weights().get("vae.quantize.embedding.weight"), b.weights().get("vae.quantize.embedding.weight"), "the codebook is frozen");
+        assertNotEquals(a.weights().get("vae.decoder.conv_out.weight"), b.weights().get("vae.decoder.conv_out.weight"));
+        assertNull(ij.run(GenerateCommand.class, "model", fine, "count", 1).failure(), "the fine-tuned model generates");
     }
 
     @Test
