@@ -3,11 +3,13 @@ package org.nextscale.core.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.model.ModelSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,6 +22,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL.zip", description = "model file")
     Path model;
 
+    @Option(names = "--classes", description = "list every class: number and name (what --class, class= and %%var generate class= accept)")
+    boolean classes;
+
     @Override
     public Integer call() throws IOException {
         ModelFile.Loaded m = ModelFile.load(model);
@@ -27,6 +32,10 @@ public final class InfoCommand implements Callable<Integer> {
         o.printf("%s (%s, format %d)%n", model, ModelSummaryHelper.size(model), m.config().formatVersion());
         o.print(ModelSummary.describe(m.config(), m.weights()));
         if (!m.extras().isEmpty()) o.printf("extra files: %s%n", String.join(", ", m.extras().keySet()));
+        if (classes) {
+            List<String> names = m.config().classNames();
+            for (int i = 0; i < names.size(); i++) o.printf("%4d  %s%n", i, names.get(i));
+        }
         o.flush();
         return 0;
     }

@@ -22,6 +22,7 @@ import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.bench.Flops;
+import org.nextscale.core.config.ClassNames;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.nn.Params;
 import org.nextscale.core.tokenizer.RasterCodes;
@@ -95,18 +96,7 @@ public final class LoadedModel implements VarModel {
 
     @Override
     public int classIndex(String spec) {
-        String s = spec == null ? "" : spec.trim();
-        List<String> names = config.classNames();
-        if (s.equals("-1") || s.equalsIgnoreCase("uncond") || s.equalsIgnoreCase("unconditional")) return SampleOptions.UNCONDITIONAL;
-        for (int i = 0; i < names.size(); i++) if (names.get(i).equalsIgnoreCase(s)) return i;
-        try {
-            int c = Integer.parseInt(s);
-            if (c >= 0 && c < names.size()) return c;
-        } catch (NumberFormatException ignored) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("unknown class '" + spec + "': use a number 0.." + (names.size() - 1)
-                + ", -1 for unconditional, or a name: " + String.join(", ", names));
+        return ClassNames.resolve(config.classNames(), spec);
     }
 
     @Override

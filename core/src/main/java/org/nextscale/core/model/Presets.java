@@ -1,6 +1,7 @@
 package org.nextscale.core.model;
 
 import java.util.List;
+import org.nextscale.core.config.ClassNames;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.config.VqVaeConfig;
@@ -11,7 +12,8 @@ import org.nextscale.core.config.VqVaeConfig;
  * beta 0.25, phi ratio 0.5 with 4 partially shared phi, quant_conv kernel 3, RGB) and transformers
  * VAR-d{16,20,24,30} at 256 px (patch_nums 1,2,3,4,5,6,8,10,13,16) and VAR-d36 at 512 px (--pn=512:
  * 1,2,3,4,6,9,13,18,24,32, shared AdaLN). Each transformer has depth d, width 64 d, d heads, MLP ratio
- * 4, LayerNorm eps 1e-6, L2-normalised attention and 1000 ImageNet classes (named "0".."999").
+ * 4, LayerNorm eps 1e-6, L2-normalised attention and the 1000 ImageNet classes, named as in
+ * {@link ClassNames#imageNet()} (207 = golden retriever).
  */
 public final class Presets {
     private Presets() {}
@@ -33,6 +35,6 @@ public final class Presets {
         VarConfig var = VarConfig.official(depth, is512);
         int imageSize = patchNums.get(patchNums.size() - 1) * vq.downsample();
         return new ModelConfig(ModelConfig.FORMAT_VERSION, imageSize, patchNums, vq, var,
-                ModelConfig.defaultClassNames(var.numClasses()), "var").validate();
+                ClassNames.imageNet(), "var").validate();
     }
 }

@@ -111,7 +111,8 @@ class WeightSpecTest {
         assertEquals(256, d16.imageSize());
         assertEquals(680, d16.totalTokens());
         assertEquals(1000, d16.classNames().size());
-        assertEquals("999", d16.classNames().get(999));
+        assertEquals("toilet tissue", d16.classNames().get(999));
+        assertEquals("golden retriever", d16.classNames().get(207));
         ModelConfig d36 = Presets.get("d36");
         assertEquals(512, d36.imageSize());
         assertTrue(d36.var().sharedAln());
