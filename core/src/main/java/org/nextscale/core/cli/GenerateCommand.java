@@ -6,13 +6,14 @@ import java.util.concurrent.Callable;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.ImageOutputs;
 import org.nextscale.core.render.Render;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Class-conditional sampling: writes N images (and a grid) into a folder.")
+        description = "Class-conditional sampling: writes N images (and a grid) into a folder, or one image to --out NAME.png.")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
@@ -22,7 +23,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "8", description = "number of images (default: ${DEFAULT-VALUE})")
     int n;
 
-    @Option(names = "--out", defaultValue = "generated", description = "output folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = "generated", description = "output folder, or an image file (.png, .tif) when --n is 1 (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--format", defaultValue = "png", description = "png or tif (default: ${DEFAULT-VALUE})")
@@ -32,13 +33,19 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (n < 1) throw new IllegalArgumentException("--n must be at least 1");
         if (!format.equals("png") && !format.equals("tif")) throw new IllegalArgumentException("--format must be png or tif");
+        List<Path> files = ImageOutputs.files(out, n, "sample", format, "images");
+        boolean oneFile = ImageOutputs.namesImage(out);
         ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
             int cls = m.classIndex(classSpec);
             List<Image> images = m.generate(model.sampling(cls, n), progress, progress.cancelToken());
-            for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), out.resolve(String.format("sample-%03d.%s", i, format)));
-            ImageFiles.write(Render.grid(images, Math.min(8, images.size()), 2), out.resolve("grid.png"));
-            System.out.println("wrote " + images.size() + " images and grid.png to " + out);
+            for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), files.get(i));
+            if (oneFile) {
+                System.out.println("wrote " + out);
+            } else {
+                ImageFiles.write(Render.grid(images, Math.min(8, images.size()), 2), out.resolve("grid.png"));
+                System.out.println("wrote " + images.size() + " images and grid.png to " + out);
+            }
             return 0;
         } finally {
             progress.finish();

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.ImageOutputs;
 import org.nextscale.core.render.Render;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (out != null) ImageOutputs.folderOnly(out, "tokenize writes one panel per scale and tokens.txt");
         try (VarModel m = model.load()) {
             TokenPyramid p = m.tokenize(ImageFiles.read(image));
             StringBuilder text = new StringBuilder();
