@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
@@ -48,7 +47,6 @@ abstract class EditCommand implements Callable<Integer> {
         try (VarModel m = model.load()) {
             Image in = ImageFiles.read(image);
             EditMask mask = region.box != null ? EditMask.parseBox(region.box, in.height(), in.width()) : readMask(region.mask, in);
-            if (mask.count() == 0) throw new IllegalArgumentException("the selection is empty: give a box or mask that covers part of the image");
             int cls = classSpec() == null ? SampleOptions.UNCONDITIONAL : m.classIndex(classSpec());
             Image result = m.edit(in, mask, mode(), model.sampling(cls, 1), progress, progress.cancelToken());
             ImageFiles.write(result, target);
@@ -67,10 +65,7 @@ abstract class EditCommand implements Callable<Integer> {
     }
 
     private static EditMask readMask(Path p, Image like) throws java.io.IOException {
-        Image m = ImageAdapter.resize(ImageFiles.read(p), like.height(), like.width());
-        boolean[] sel = new boolean[like.height() * like.width()];
-        for (int i = 0; i < sel.length; i++) sel[i] = m.data()[i] > 0.5f;
-        return new EditMask(like.height(), like.width(), sel);
+        return EditMask.fromImage(ImageFiles.read(p), like.height(), like.width());
     }
 
     @Command(name = "inpaint", mixinStandardHelpOptions = true, description = "Regenerate the selection, keep the rest.")
