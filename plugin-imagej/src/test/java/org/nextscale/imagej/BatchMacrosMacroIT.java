@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BatchMacrosMacroIT {
     private static Path imagej;
-    private static Path ijJar;
     private static Path macros;
     private static Path model;
 
@@ -37,15 +35,10 @@ class BatchMacrosMacroIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        imagej = Path.of(System.getProperty("nextscale.imagej.dir", "target/imagej")).toAbsolutePath();
-        assertTrue(Files.isDirectory(imagej.resolve("plugins/jars")), "no packaged ImageJ folder at " + imagej + ": run mvn package");
-        try (Stream<Path> s = Files.list(imagej.resolve("plugins"))) {
-            assertTrue(s.anyMatch(p -> p.getFileName().toString().matches("nextscale_VAR.*\\.jar")), "no plugin jar in " + imagej.resolve("plugins"));
-        }
-        ijJar = classPathJar("ij-1.54p.jar");
+        imagej = HeadlessImageJ.imagejDir();
         macros = TestModels.repo().resolve("src/macros");
         model = TestModels.tinyA();
-        ensureXvfb();
+        HeadlessImageJ.ensureXvfb();
     }
 
     @Test
@@ -184,18 +177,7 @@ class BatchMacrosMacroIT {
 
     /** Runs one macro of src/macros in ImageJ under Xvfb; returns what ImageJ printed. */
     private static String runMacro(String macro, String args) throws IOException, InterruptedException {
-        Path home = Files.createDirectories(work.resolve("home"));
-        Path logFile = work.resolve(macro + ".log");
-        List<String> cmd = List.of("timeout", "300", "xvfb-run", "-a", "java",
-                "-Duser.home=" + home, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_interop_threads=1", "-Xss4m",
-                "-jar", ijJar.toString(), "-ijpath", imagej.toString(), "-batch", macros.resolve(macro).toString(), args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        String cache = System.getProperty("nextscale.djl.cache");
-        if (cache != null) pb.environment().put("DJL_CACHE_DIR", cache);
-        Process p = pb.start();
-        if (!p.waitFor(330, TimeUnit.SECONDS)) p.destroyForcibly();
-        return Files.readString(logFile);
+        return HeadlessImageJ.run(macros.resolve(macro), args, work, 300).log();
     }
 
     private static BufferedImage gray(int w, int h, int seed) {
@@ -210,29 +192,5 @@ class BatchMacrosMacroIT {
             for (int x = x0; x < x1; x++)
                 if (a.getRaster().getSample(x, y, 0) != b.getRaster().getSample(x, y, 0)) return false;
         return true;
-    }
-
-    private static Path classPathJar(String name) {
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator))
-            if (Path.of(e).getFileName().toString().equals(name)) return Path.of(e);
-        throw new IllegalStateException(name + " is not on the test class path (net.imagej:ij from Maven Central)");
-    }
-
-    /** Installs Xvfb when missing (as root, through apt-get); fails with what to do otherwise. */
-    private static void ensureXvfb() throws IOException, InterruptedException {
-        if (onPath("xvfb-run") && onPath("xauth")) return;
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "apt-get install -y xvfb xauth || (apt-get update && apt-get install -y xvfb xauth)")
-                .redirectErrorStream(true);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        if (!onPath("xvfb-run")) throw new IllegalStateException("xvfb-run is missing and could not be installed; run: sudo apt-get install -y xvfb xauth\n" + out);
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
-            if (Files.isExecutable(Path.of(dir, tool))) return true;
-        return false;
     }
 }

@@ -40,6 +40,19 @@ public record EditMask(int height, int width, boolean[] selected) {
         return box(height, width, v[0], v[1], v[2], v[3]);
     }
 
+    /**
+     * The non-zero pixels of a mask image (values above one half in its first channel). The mask must have
+     * the image's size ({@code height} x {@code width}): a mask drawn for another image is refused.
+     */
+    public static EditMask fromImage(Image mask, int height, int width) {
+        if (mask.height() != height || mask.width() != width)
+            throw new IllegalArgumentException("the mask is " + mask.width() + "x" + mask.height() + " px but the image is " + width + "x"
+                    + height + " px: give a mask of the image's size");
+        boolean[] sel = new boolean[height * width];
+        for (int i = 0; i < sel.length; i++) sel[i] = mask.data()[i] > 0.5f;
+        return new EditMask(height, width, sel);
+    }
+
     public int count() {
         int n = 0;
         for (boolean b : selected) if (b) n++;

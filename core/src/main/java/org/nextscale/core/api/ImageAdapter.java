@@ -23,7 +23,20 @@ public final class ImageAdapter {
         return img.height() == side && img.width() == side && img.channels() == channels;
     }
 
+    /** Smallest side an image may have: below it there is nothing for a model to see. */
+    public static final int MIN_SIDE = 8;
+
+    /** Refuses images no model can work on: too small, or holding NaN or infinite values. */
+    public static void check(Image img) {
+        if (img.height() < MIN_SIDE || img.width() < MIN_SIDE)
+            throw new IllegalArgumentException("the image is " + img.width() + "x" + img.height() + " px, too small to work on (at least "
+                    + MIN_SIDE + "x" + MIN_SIDE + " px)");
+        for (float v : img.data())
+            if (!Float.isFinite(v)) throw new IllegalArgumentException("the image has NaN or infinite pixel values: replace them with numbers first");
+    }
+
     public static Image toModel(Image img, int side, int channels) {
+        check(img);
         Image c = convertChannels(img, channels);
         return pads(img.height(), img.width(), side) ? pad(c, side) : resize(c, side, side);
     }

@@ -7,6 +7,15 @@ package org.nextscale.core.api;
 public record SampleOptions(int classId, int count, double cfg, int topK, double topP, long seed, boolean smooth) {
     public static final int UNCONDITIONAL = -1;
 
+    /** The one check of sampling settings every front end relies on; each message names the setting and its range. */
+    public SampleOptions {
+        if (classId < UNCONDITIONAL) throw new IllegalArgumentException("class must be a class number >= 0, or -1 for unconditional, got " + classId);
+        if (count < 1) throw new IllegalArgumentException("number of images must be at least 1, got " + count);
+        if (!(cfg >= 0) || Double.isInfinite(cfg)) throw new IllegalArgumentException("cfg (guidance strength) must be a number >= 0 (0 = off), got " + cfg);
+        if (topK < 0) throw new IllegalArgumentException("top-k must be >= 0 (0 = off), got " + topK);
+        if (!(topP >= 0 && topP <= 1)) throw new IllegalArgumentException("top-p must be between 0 and 1 (0 or 1 = off), got " + topP);
+    }
+
     public static SampleOptions defaults() {
         return new SampleOptions(0, 8, 3.0, 0, 0.95, 0, false);
     }

@@ -10,7 +10,9 @@ import org.nextscale.core.config.ModelConfig;
  * The one object every front end uses: a loaded model file (tokenizer + transformer) on a device, and
  * the operations users ask for. Images come in and go out as {@link Image} at any size; they are
  * converted to the model's size and channels by {@link ImageAdapter} and returned at the input's size.
- * Not thread-safe for concurrent calls on one instance; each call uses its own scoped NDManager.
+ * Calls from several threads on one instance are safe and give the same images as the same calls made one
+ * after another (each call has its own scoped NDManager and turns gradient recording off for its thread;
+ * ConcurrentCallsTest checks it). Only {@link #close()} must wait until no call is running.
  */
 public interface VarModel extends AutoCloseable {
 

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.bench.Bench;
+import org.nextscale.core.bench.Soak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,8 +49,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--soak", paramLabel = "STEPS", description = "instead of the speed figures: STEPS training steps of a tiny "
+            + "transformer (after a short tokenizer run) and STEPS sampling calls, reporting resident memory and Java heap (first vs last 10%%) and live engine arrays")
+    Long soak;
+
     @Override
     public Integer call() throws java.io.IOException {
+        if (soak != null) return soak();
         if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
         int micro = microBatch != null ? microBatch : Math.min(Bench.Options.MICRO_BATCH, batch);
         while (microBatch == null && batch % micro != 0) micro--;                       // the default: the largest divisor <= MICRO_BATCH
@@ -70,6 +76,27 @@ public final class BenchCommand implements Callable<Integer> {
         else out.println(table(r));
         out.flush();
         return 0;
+    }
+
+    private int soak() throws java.io.IOException {
+        if (soak < 10) throw new IllegalArgumentException("--soak needs at least 10 steps, got " + soak);
+        PrintWriter out = spec.commandLine().getOut();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nextscale-soak");
+        try {
+            java.util.List<Soak.Series> series = Soak.run(dir, soak, line -> {
+                spec.commandLine().getErr().println(line);
+                spec.commandLine().getErr().flush();
+            });
+            out.println(Soak.Series.header());
+            for (Soak.Series s : series) out.println(s.line());
+            out.println("memory: mean of the first vs the last 10% of steps; arrays: live engine arrays after the first and the last step");
+            out.flush();
+            return 0;
+        } finally {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+            }
+        }
     }
 
     static JsonObject toJson(Bench.Result r) {

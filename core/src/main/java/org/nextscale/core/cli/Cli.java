@@ -16,6 +16,16 @@ final class Cli {
         return e instanceof CancelledException ? 130 : 1;
     }
 
+    /** A mistyped command line: one line naming the mistake and where the options are listed (no usage dump). */
+    static int handleParameters(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String name = cl.getCommandSpec().qualifiedName(" ");
+        String m = String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
+        cl.getErr().println(name + ": " + m + " (see: " + name + " --help)");
+        cl.getErr().flush();
+        return 2;
+    }
+
     static String message(Throwable e) {
         if (e instanceof UncheckedIOException u) e = u.getCause();
         if (e instanceof CancelledException) return "cancelled";

@@ -15,6 +15,7 @@ import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.ImageOutputs;
 import org.nextscale.core.data.LabeledImages;
 import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.render.Render;
@@ -41,6 +42,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ImageOutputs.folderOnly(out, "demo writes index.html and its pictures");
         ConsoleProgress progress = new ConsoleProgress();
         long t0 = System.nanoTime();
         try (VarModel m = model.load()) {

@@ -5,10 +5,10 @@ import java.util.concurrent.Callable;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.ImageOutputs;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +33,7 @@ abstract class EditCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Region region;
 
-    @Option(names = "--out", required = true, description = "output image (.png or .tif)")
+    @Option(names = "--out", required = true, description = "output image (.png or .tif), or a folder for IMAGE-NAME-<mode>.png")
     Path out;
 
     abstract EditMode mode();
@@ -42,26 +42,30 @@ abstract class EditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path target = ImageOutputs.single(out, stem(image) + "-" + mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
             Image in = ImageFiles.read(image);
             EditMask mask = region.box != null ? EditMask.parseBox(region.box, in.height(), in.width()) : readMask(region.mask, in);
-            if (mask.count() == 0) throw new IllegalArgumentException("the selection is empty: give a box or mask that covers part of the image");
             int cls = classSpec() == null ? SampleOptions.UNCONDITIONAL : m.classIndex(classSpec());
             Image result = m.edit(in, mask, mode(), model.sampling(cls, 1), progress, progress.cancelToken());
-            ImageFiles.write(result, out);
-            System.out.println("wrote " + out);
+            ImageFiles.write(result, target);
+            System.out.println("wrote " + target);
             return 0;
         } finally {
             progress.finish();
         }
     }
 
+    /** The file name without its extension. */
+    static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
     private static EditMask readMask(Path p, Image like) throws java.io.IOException {
-        Image m = ImageAdapter.resize(ImageFiles.read(p), like.height(), like.width());
-        boolean[] sel = new boolean[like.height() * like.width()];
-        for (int i = 0; i < sel.length; i++) sel[i] = m.data()[i] > 0.5f;
-        return new EditMask(like.height(), like.width(), sel);
+        return EditMask.fromImage(ImageFiles.read(p), like.height(), like.width());
     }
 
     @Command(name = "inpaint", mixinStandardHelpOptions = true, description = "Regenerate the selection, keep the rest.")

@@ -6,6 +6,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.ImageOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,16 +20,17 @@ final class ReconstructCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "PNG, JPEG or TIFF")
     Path image;
 
-    @Option(names = "--out", required = true, description = "output image (.png or .tif)")
+    @Option(names = "--out", required = true, description = "output image (.png or .tif), or a folder for IMAGE-NAME-reconstructed.png")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        Path target = ImageOutputs.single(out, EditCommand.stem(image) + "-reconstructed");
         try (VarModel m = model.load()) {
             Image in = ImageFiles.read(image);
             Image rec = m.reconstruct(in);
-            ImageFiles.write(rec, out);
-            System.out.printf("wrote %s; PSNR %.2f dB%n", out, ImageMetrics.psnr(in, rec));
+            ImageFiles.write(rec, target);
+            System.out.printf("wrote %s; PSNR %.2f dB%n", target, ImageMetrics.psnr(in, rec));
             return 0;
         }
     }

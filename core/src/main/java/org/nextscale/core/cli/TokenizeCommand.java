@@ -7,6 +7,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.data.ImageOutputs;
 import org.nextscale.core.render.Render;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +27,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (out != null) ImageOutputs.folderOnly(out, "tokenize writes one panel per scale and tokens.txt");
         try (VarModel m = model.load()) {
             Image input = ImageFiles.read(image);
             TokenPyramid p = m.tokenize(input);

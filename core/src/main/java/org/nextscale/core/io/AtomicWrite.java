@@ -1,10 +1,15 @@
 package org.nextscale.core.io;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,11 +38,21 @@ public final class AtomicWrite {
     public static void write(Path file, Body body) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = createTemp(target);
+        if (Files.isDirectory(target))
+            throw new IOException("cannot write " + file + ": it is an existing folder; give a file name");
+        Path tmp;
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE), 1 << 16)) {
-                body.writeTo(out);
+            if (dir != null) Files.createDirectories(dir);
+            tmp = createTemp(target);
+        } catch (FileSystemException e) {
+            throw new IOException("cannot write " + file + ": " + reason(e, dir) + "; choose another output location");
+        }
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                try (OutputStream out = new BufferedOutputStream(keepOpen(Channels.newOutputStream(channel)), 1 << 16)) {
+                    body.writeTo(out);
+                }
+                channel.force(true); // on disk before the rename, so even a power cut leaves the old or the new file
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -46,6 +61,47 @@ public final class AtomicWrite {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The stream with close() reduced to flush(), so a body that closes it (a ZipOutputStream does) leaves the file open for force. */
+    private static OutputStream keepOpen(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    /** Why a folder could not be made or written to, in words (the exception's own message is only a path). */
+    private static String reason(FileSystemException e, Path dir) {
+        if (e instanceof AccessDeniedException) return "no permission to write in " + (dir == null ? "the folder" : dir) + " (read-only?)";
+        for (Path p = dir; p != null; p = p.getParent())
+            if (Files.exists(p) && !Files.isDirectory(p)) return p + " is a file, not a folder";
+        String r = e.getReason();
+        return (r == null ? e.getClass().getSimpleName() : r) + (e.getFile() == null ? "" : " (" + e.getFile() + ")");
+    }
+
+    /**
+     * Deletes temporary files left beside {@code file} by a process killed while it wrote it. Only for a
+     * caller that owns the file (a training run and its checkpoint), never while another process may write it.
+     */
+    public static void deleteStaleTemporaries(Path file) {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) return;
+        String prefix = "." + target.getFileName() + ".";
+        try (var s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp")).toList())
+                Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary file that cannot be deleted harms nothing
         }
     }
 

@@ -33,7 +33,7 @@ public final class SafeTensors {
     public static Map<String, HostTensor> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, file.toString());
+            return readAll(in, Files.size(file), file.toString()).tensors();
         }
     }
 
@@ -51,11 +51,21 @@ public final class SafeTensors {
 
     /** Streaming read of tensors and metadata; a stream that ends early gives an IOException saying "truncated". */
     public static Contents readAll(InputStream in, String what) throws IOException {
+        return readAll(in, -1, what);
+    }
+
+    /**
+     * As {@link #readAll(InputStream, String)} for a stream of {@code size} bytes (-1 when unknown): every size
+     * the header declares is checked against the real size before any memory is taken for it.
+     */
+    public static Contents readAll(InputStream in, long size, String what) throws IOException {
         byte[] len = in.readNBytes(8);
         if (len.length < 8) throw new IOException(what + ": not a safetensors file (only " + len.length + " bytes)");
         long headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (headerLen <= 1 || headerLen > 100_000_000L)
             throw new IOException(what + ": not a safetensors file (header length " + headerLen + ")");
+        if (size >= 0 && 8 + headerLen > size)
+            throw new IOException(what + ": truncated or forged: the header claims " + headerLen + " bytes but the file has only " + size);
         byte[] h = in.readNBytes((int) headerLen);
         if (h.length < headerLen)
             throw new IOException(what + ": truncated: the header needs " + headerLen + " bytes but the file ends after " + h.length);
@@ -65,6 +75,11 @@ public final class SafeTensors {
         byOffset.sort(Comparator.comparingLong(Slot::begin));
         Map<String, HostTensor> read = new LinkedHashMap<>();
         long pos = 0, base = 8 + headerLen;
+        for (Slot s : byOffset) {
+            if (size >= 0 && base + s.end > size) throw truncated(what, s.name, base + s.end, size);
+            if (s.end - s.begin > Integer.MAX_VALUE - 16)
+                throw new IOException(what + ": tensor '" + s.name + "' claims " + (s.end - s.begin) + " bytes, more than one tensor can hold (2 GB)");
+        }
         for (Slot s : byOffset) {
             if (s.begin < pos) throw new IOException(what + ": tensor '" + s.name + "' overlaps another tensor");
             long skipped = skip(in, s.begin - pos);

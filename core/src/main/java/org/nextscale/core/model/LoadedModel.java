@@ -96,6 +96,7 @@ public final class LoadedModel implements VarModel {
 
     @Override
     public int classIndex(String spec) {
+        requireTransformer("sampling");
         return ClassNames.resolve(config.classNames(), spec);
     }
 
@@ -217,6 +218,7 @@ public final class LoadedModel implements VarModel {
         if (mask.height() != image.height() || mask.width() != image.width())
             throw new IllegalArgumentException(String.format(Locale.ROOT, "mask is %dx%d but the image is %dx%d",
                     mask.width(), mask.height(), image.width(), image.height()));
+        checkSelection(mask, mode);
         EditMask modelMask = ImageAdapter.resize(mask, config.imageSize(), config.imageSize());
         try (NDManager m = manager.newSubManager()) {
             NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
@@ -224,6 +226,17 @@ public final class LoadedModel implements VarModel {
             NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);
             return keepOriginalPixels(image, ImageAdapter.fromModel(toImages(result).get(0), image), mask, mode);
         }
+    }
+
+    /** An edit needs a selection that keeps some pixels and regenerates others, in every front end. */
+    static void checkSelection(EditMask mask, EditMode mode) {
+        int n = mask.count(), all = mask.height() * mask.width();
+        if (n == 0) throw new IllegalArgumentException("the selection is empty: give a box, ROI or mask that covers part of the image");
+        if (n == all)
+            throw new IllegalArgumentException(mode == EditMode.OUTPAINT
+                    ? "the selection covers the whole image, so nothing would be regenerated: select only the part to keep"
+                    : "the selection covers the whole image, so nothing of it would be kept: select only the part to regenerate"
+                            + " (or generate a new image)");
     }
 
     /**

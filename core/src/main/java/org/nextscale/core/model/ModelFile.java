@@ -67,7 +67,7 @@ public final class ModelFile {
         metadata.putIfAbsent("format", "pt");
         byte[] json = ConfigJson.toJson(config).getBytes(StandardCharsets.UTF_8);
         for (String name : model.extras().keySet())
-            if (name.equals(CONFIG_ENTRY) || name.equals(WEIGHTS_ENTRY) || name.endsWith("/"))
+            if (name.equals(CONFIG_ENTRY) || name.equals(WEIGHTS_ENTRY) || name.endsWith("/") || !safeEntryName(name))
                 throw new IllegalArgumentException("cannot save " + file.getFileName() + ": extra entry name '" + name + "' is reserved");
 
         AtomicWrite.write(file, out -> {
@@ -130,12 +130,13 @@ public final class ModelFile {
     public static Loaded load(Path file) throws IOException {
         String name = String.valueOf(file.getFileName());
         try (ZipFile zip = open(file)) {
+            checkEntryNames(zip, name);
             ModelConfig config = config(zip, name);
             ZipEntry we = zip.getEntry(WEIGHTS_ENTRY);
             if (we == null) throw new IOException(name + ": no " + WEIGHTS_ENTRY + " inside: the model file is incomplete");
             SafeTensors.Contents contents;
             try (InputStream in = zip.getInputStream(we)) {
-                contents = SafeTensors.readAll(in, name + ": " + WEIGHTS_ENTRY);
+                contents = SafeTensors.readAll(in, we.getSize(), name + ": " + WEIGHTS_ENTRY);
             } catch (ZipException e) {
                 throw new IOException(name + ": " + WEIGHTS_ENTRY + " is damaged (" + e.getMessage() + ")");
             }
@@ -152,9 +153,31 @@ public final class ModelFile {
         }
     }
 
+    /**
+     * Refuses archives with entry names that point outside the archive ("../x", "/etc/x", "C:\\x"): nextscale
+     * never extracts a model, but such a name is the mark of a tampered file and would be carried into every
+     * copy saved from it.
+     */
+    static void checkEntryNames(ZipFile zip, String name) throws IOException {
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            String n = en.nextElement().getName();
+            if (!safeEntryName(n))
+                throw new IOException(name + ": refused: it holds an entry named '" + n + "', a path outside the archive"
+                        + " (a damaged or tampered model file; use the original file)");
+        }
+    }
+
+    /** A relative name without "..", backslashes or a drive letter. */
+    public static boolean safeEntryName(String n) {
+        if (n.isEmpty() || n.startsWith("/") || n.contains("\\") || n.matches("^[A-Za-z]:.*")) return false;
+        for (String part : n.split("/")) if (part.equals("..")) return false;
+        return true;
+    }
+
     /** Only model.json (fast: the weights are not read). */
     public static ModelConfig readConfig(Path file) throws IOException {
         try (ZipFile zip = open(file)) {
+            checkEntryNames(zip, String.valueOf(file.getFileName()));
             return config(zip, String.valueOf(file.getFileName()));
         }
     }

@@ -49,6 +49,16 @@ public final class PthReader {
     /** A tensor before its data is read: a view (offset, size, stride in elements) into a storage. */
     record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
+    /** A pickle naming a global outside {@link #ALLOWED_GLOBALS}. */
+    static final class RefusedGlobal extends PickleException {
+        final String global;
+
+        RefusedGlobal(String global) {
+            super("refused global " + global);
+            this.global = global;
+        }
+    }
+
     /** torch.FloatStorage and friends: a constructor object the pickle names in persistent ids. */
     record StorageType(String dtype) implements IObjectConstructor {
         @Override
@@ -64,12 +74,26 @@ public final class PthReader {
         }
     }
 
+    /**
+     * The only globals a checkpoint's pickle may name, as torch.load(weights_only=True) allows: storage
+     * types, tensor and parameter rebuilding, OrderedDict and the builtins pickle itself uses for bytes and
+     * sets. Any other global (os.system, builtins.eval, a user class, ...) is refused before anything is
+     * built from it: a pickle that names one is not a plain checkpoint.
+     */
+    private static final java.util.Set<String> ALLOWED_GLOBALS = new java.util.HashSet<>(List.of(
+            "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
+            "torch._utils._rebuild_parameter_with_state", "_codecs.encode", "__builtin__.set", "builtins.set",
+            "__builtin__.bytearray", "builtins.bytearray"));
+
     static {
         String[][] storages = {
             {"FloatStorage", "F32"}, {"DoubleStorage", "F64"}, {"HalfStorage", "F16"}, {"BFloat16Storage", "BF16"},
             {"LongStorage", "I64"}, {"IntStorage", "I32"}, {"ShortStorage", "I16"}, {"CharStorage", "I8"},
             {"ByteStorage", "U8"}, {"BoolStorage", "BOOL"}};
-        for (String[] s : storages) Unpickler.registerConstructor("torch", s[0], new StorageType(s[1]));
+        for (String[] s : storages) {
+            Unpickler.registerConstructor("torch", s[0], new StorageType(s[1]));
+            ALLOWED_GLOBALS.add("torch." + s[0]);
+        }
         Unpickler.registerConstructor("collections", "OrderedDict", args -> new OrderedDict());
         Unpickler.registerConstructor("torch._utils", "_rebuild_tensor_v2", PthReader::rebuildTensor);
         Unpickler.registerConstructor("torch._utils", "_rebuild_parameter", args -> args[0]);
@@ -93,10 +117,24 @@ public final class PthReader {
      * (the library's EMPTY_DICT / SETITEMS use an unordered HashMap; state dicts are ordered).
      */
     private static final class TorchUnpickler extends Unpickler {
-        private static final short EMPTY_DICT = '}', SETITEMS = 'u', BUILD = 'b';
+        private static final short EMPTY_DICT = '}', SETITEMS = 'u', BUILD = 'b', GLOBAL = 'c', STACK_GLOBAL = 0x93, INST = 'i';
 
         @Override
         protected Object dispatch(short key) throws IOException {
+            if (key == GLOBAL) {
+                String module = net.razorvine.pickle.PickleUtils.readline(input), name = net.razorvine.pickle.PickleUtils.readline(input);
+                stack.add(allowedGlobal(module, name));
+                return NO_RETURN_VALUE;
+            }
+            if (key == STACK_GLOBAL) {
+                Object name = stack.pop(), module = stack.pop();
+                stack.add(allowedGlobal(String.valueOf(module), String.valueOf(name)));
+                return NO_RETURN_VALUE;
+            }
+            if (key == INST) {
+                String module = net.razorvine.pickle.PickleUtils.readline(input), name = net.razorvine.pickle.PickleUtils.readline(input);
+                throw new RefusedGlobal(module + "." + name);
+            }
             if (key == EMPTY_DICT) {
                 stack.add(new LinkedHashMap<>());
                 return NO_RETURN_VALUE;
@@ -123,6 +161,14 @@ public final class PthReader {
                 return NO_RETURN_VALUE;
             }
             return super.dispatch(key);
+        }
+
+        /** The constructor registered for an allowed global; any other global is refused, nothing is called. */
+        private static IObjectConstructor allowedGlobal(String module, String name) {
+            String full = module + "." + name;
+            IObjectConstructor c = ALLOWED_GLOBALS.contains(full) ? objectConstructors.get(full) : null;
+            if (c == null) throw new RefusedGlobal(full);
+            return c;
         }
 
         @Override
@@ -248,6 +294,9 @@ public final class PthReader {
                 Object root;
                 try (InputStream in = zip.getInputStream(zip.getEntry(prefix + "data.pkl"))) {
                     root = new TorchUnpickler().load(in);
+                } catch (RefusedGlobal e) {
+                    throw new IOException(name + ": refused: its pickle calls " + e.global + ", which is not a tensor-rebuild function; nothing"
+                            + " was run. A checkpoint should hold only tensors: save one with torch.save(model.state_dict(), path)");
                 } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
                     throw new IOException(name + ": cannot read the checkpoint's pickle: " + e.getMessage());
                 }
@@ -295,11 +344,11 @@ public final class PthReader {
             StorageRef s = t.storage();
             int es = HostTensor.bytesPerElement(s.dtype());
             byte[] storage = storage(s, what);
-            long numel = HostTensor.numel(t.size());
-            int n = Math.toIntExact(numel * es);
-            byte[] data = new byte[n];
             if (t.stride().length != t.size().length)
                 throw new IOException(name + ": tensor '" + what + "' has " + t.size().length + " sizes but " + t.stride().length + " strides");
+            long numel = checkedView(t, storage.length / es, what);
+            int n = (int) (numel * es);
+            byte[] data = new byte[n];
             if (numel > 0 && !isContiguousLike(t.size(), t.stride())) {
                 gather(storage, t, es, data, what);
             } else if (numel > 0) {
@@ -312,15 +361,40 @@ public final class PthReader {
             return s.dtype().equals("BF16") ? HostTensor.ofFloats(h.toFloats(), h.shape()) : h;
         }
 
+        /**
+         * The element count of a view, after checking (with no memory taken yet) that every element it
+         * addresses lies inside its storage of {@code storageNumel} elements and that it fits one array.
+         */
+        private long checkedView(TensorRef t, long storageNumel, String what) throws IOException {
+            long numel = 1, last = t.offset();
+            for (int d = 0; d < t.size().length; d++) {
+                long size = t.size()[d], stride = t.stride()[d];
+                if (size < 0 || stride < 0) throw new IOException(name + ": tensor '" + what + "' has a negative size or stride");
+                if (size == 0) return 0;
+                if (numel > Integer.MAX_VALUE / size)
+                    throw new IOException(name + ": tensor '" + what + "' declares " + java.util.Arrays.toString(t.size())
+                            + " elements, more than one tensor can hold (2 GB)");
+                numel *= size;
+                last += (size - 1) * stride;
+            }
+            if (t.offset() < 0 || last >= storageNumel || numel * HostTensor.bytesPerElement(t.storage().dtype()) > Integer.MAX_VALUE - 16)
+                throw new IOException(name + ": tensor '" + what + "' of size " + java.util.Arrays.toString(t.size())
+                        + " reads past the end of its storage (" + storageNumel + " elements in the file)");
+            return numel;
+        }
+
         private byte[] storage(StorageRef s, String what) throws IOException {
             byte[] b = storages.get(s.key());
             if (b != null) return b;
             ZipEntry e = zip.getEntry(prefix + "data/" + s.key());
             if (e == null) throw new IOException(name + ": storage " + s.key() + " of tensor '" + what + "' is missing");
-            try (InputStream in = zip.getInputStream(e)) {
-                b = in.readAllBytes();
-            }
             long need = s.numel() * HostTensor.bytesPerElement(s.dtype());
+            if (s.numel() < 0 || need > Integer.MAX_VALUE - 16 || (e.getSize() >= 0 && e.getSize() < need))
+                throw new IOException(name + ": storage " + s.key() + " is truncated or forged (" + Math.max(0, e.getSize()) + " bytes in the file, "
+                        + need + " declared)");
+            try (InputStream in = zip.getInputStream(e)) {
+                b = in.readNBytes((int) need);
+            }
             if (b.length < need)
                 throw new IOException(name + ": storage " + s.key() + " is truncated (" + b.length + " of " + need + " bytes)");
             storages.put(s.key(), b);

@@ -10,6 +10,7 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.CancelledException;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.AtomicWrite;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
@@ -45,6 +46,9 @@ final class TrainRun {
         this.params = params;
         this.adam = adam;
         this.extraState = extraState;
+        // temporary files of a run that was killed while writing (the real files are whole: see AtomicWrite)
+        AtomicWrite.deleteStaleTemporaries(out);
+        AtomicWrite.deleteStaleTemporaries(checkpointFile);
     }
 
     /** model.zip -> model.ckpt.zip in the same folder. */
@@ -77,9 +81,20 @@ final class TrainRun {
     static TrainOptions resumedOptions(TrainOptions given, Checkpoint c) {
         TrainOptions stored = TrainOptions.parse(c.options());
         TrainOptions merged = given.without("resume").over(stored);
+        // a run killed while it wrote its model file after the last step: resuming only writes the model file
+        if (merged.steps() == c.step() && !loads(merged.path("out"))) return merged;
         if (merged.steps() <= c.step())
             throw new IllegalArgumentException("the checkpoint has already done " + c.step() + " steps: give a larger steps (now " + merged.steps() + ")");
         return merged;
+    }
+
+    /** Whether {@code model} is a complete model file. */
+    private static boolean loads(Path model) {
+        try {
+            return model != null && java.nio.file.Files.isRegularFile(model) && ModelFile.readConfig(model) != null && ModelFile.load(model) != null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Before step {@code s} (0-based; s steps done): on cancellation save and throw. */

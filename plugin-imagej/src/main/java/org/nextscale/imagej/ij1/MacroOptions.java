@@ -1,9 +1,11 @@
 package org.nextscale.imagej.ij1;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +20,9 @@ import org.scijava.module.ModuleItem;
  * The macro keys of one command, each tied to an input of its SciJava command. Values come from the
  * macro's options string ({@code run("VAR Generate", "class=3 count=4")}) or, when a person runs the
  * command from the menu, from a dialog whose labels start with the keys, so ImageJ's recorder writes
- * them back as the same keys. Keys left out keep the command's defaults.
+ * them back as the same keys. Keys left out keep the command's defaults; a macro that gives no options at
+ * all (run("VAR Tokenize", ""), what the recorder writes for a dialog left at its defaults) gets every
+ * default and never a dialog.
  */
 final class MacroOptions {
     private record Key(String key, String input, String label) {}
@@ -51,10 +55,9 @@ final class MacroOptions {
     /** Every command input, defaults included (so Fiji never asks for one), or null when the dialog was cancelled. */
     Map<String, Object> read(String title) {
         String options = Macro.getOptions();
-        if (options == null && java.awt.GraphicsEnvironment.isHeadless())
-            throw new IllegalArgumentException("no options and no screen for a dialog: call it from a macro as run(\"" + title
-                    + "\", \"key=value ...\")");
-        Map<String, String> text = options != null ? fromMacro(options) : fromDialog(title);
+        // run("VAR ...", "") reaches us with no options at all, exactly like a menu click; a macro must never
+        // block on a dialog nobody will close, so inside a macro (or without a screen) no options means defaults
+        Map<String, String> text = options != null ? fromMacro(options) : unattended() ? Map.of() : fromDialog(title);
         if (text == null) return null;
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (ModuleItem<?> item : module.getInfo().inputs()) {
@@ -66,6 +69,12 @@ final class MacroOptions {
             if (v != null) inputs.put(k.input, convert(k, v));
         }
         return inputs;
+    }
+
+    /** True when no person can answer a dialog: a macro is running (batch mode or not), or there is no screen. */
+    static boolean unattended() {
+        return IJ.isMacro() || Interpreter.getInstance() != null || Interpreter.isBatchMode()
+                || java.awt.GraphicsEnvironment.isHeadless();
     }
 
     private Map<String, String> fromMacro(String options) {
