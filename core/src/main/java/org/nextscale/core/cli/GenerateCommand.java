@@ -49,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
             for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), files.get(i));
             if (scales) {
                 for (int i = 0; i < images.size(); i++) {
-                    String name = files.get(i).getFileName().toString().replaceFirst("\.[^.]+$", "") + "-scales.png";
+                    String name = files.get(i).getFileName().toString().replaceFirst("\\.[^.]+$", "") + "-scales.png";
                     ImageFiles.write(Render.strip(frames.perImage().get(i), 2), files.get(i).resolveSibling(name));
                 }
                 System.out.printf(Locale.ROOT, "coarse to fine: %d frames per image in NAME-scales.png; decoding them took %.2f s%n",
