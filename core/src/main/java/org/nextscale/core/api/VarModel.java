@@ -18,7 +18,15 @@ public interface VarModel extends AutoCloseable {
 
     /** Loads a model file (.zip with model.json + weights.safetensors). */
     static VarModel load(Path file, Device device) throws IOException {
-        return org.nextscale.core.model.LoadedModel.load(file, device);
+        return load(file, device, ProgressListener.NONE);
+    }
+
+    /**
+     * Loads a model file tensor by tensor into engine memory, reporting bytes read ("load"); a model whose
+     * weights cannot fit in the free memory is refused before anything is read.
+     */
+    static VarModel load(Path file, Device device, ProgressListener progress) throws IOException {
+        return Loaders.FIRST.load(file, device, progress);
     }
 
     /**
@@ -26,7 +34,7 @@ public interface VarModel extends AutoCloseable {
      * property nextscale.model, the environment variable NEXTSCALE_MODEL, then nextscale.home/models.
      */
     static VarModel loadShipped(Device device) throws IOException {
-        return load(org.nextscale.core.model.ShippedModel.path(), device);
+        return load(ShippedModel.path(), device);
     }
 
     ModelConfig config();
@@ -95,4 +103,12 @@ public interface VarModel extends AutoCloseable {
 
     @Override
     void close();
+
+    /** The ModelLoader on the class path (core's own), looked up once. */
+    final class Loaders {
+        private Loaders() {}
+
+        static final ModelLoader FIRST = java.util.ServiceLoader.load(ModelLoader.class, VarModel.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no model loader on the class path: the nextscale core jar is incomplete"));
+    }
 }

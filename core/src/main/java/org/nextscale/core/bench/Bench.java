@@ -246,7 +246,7 @@ public final class Bench {
      * Which native allocator serves the engine: "jemalloc" when it is loaded into this process (the launcher
      * preloads it), else "system"; "+thp" when libtorch asks for 2 MB pages (THP_MEM_ALLOC_ENABLE=1).
      */
-    static String allocator() {
+    public static String allocator() {
         String a = "system";
         try {
             if (Files.readString(Path.of("/proc/self/maps")).contains("jemalloc")) a = "jemalloc";

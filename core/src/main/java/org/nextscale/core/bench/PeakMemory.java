@@ -88,6 +88,11 @@ public final class PeakMemory implements AutoCloseable {
     }
 
     /** Resident set now, in MiB. */
+    /** The process's peak resident memory since it started (VmHWM), in MB. */
+    public static double peakSinceStartMb() {
+        return readKb("VmHWM:") / 1024.0;
+    }
+
     public static double currentMb() {
         return readKb("VmRSS:") / 1024.0;
     }

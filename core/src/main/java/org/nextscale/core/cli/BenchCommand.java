@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.bench.Bench;
+import org.nextscale.core.bench.OfficialBench;
 import org.nextscale.core.bench.Soak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,9 +54,22 @@ public final class BenchCommand implements Callable<Integer> {
             + "transformer (after a short tokenizer run) and STEPS sampling calls, reporting resident memory and Java heap (first vs last 10%%) and live engine arrays")
     Long soak;
 
+    @Option(names = "--config", defaultValue = "B", paramLabel = "NAME", description = "B (the default: training and sampling figures "
+            + "of config B) or an official architecture, d16, d20, d24 or d30, with random weights: load time, first image in a fresh "
+            + "JVM, one 256 px image (cfg 4, top-k 900, top-p 0.96) split per scale, 8 images, peak memory, raster order vs its memory bound")
+    String config;
+
+    @Option(names = "--no-raster", description = "with --config dNN: skip raster order (about a minute for d16)")
+    boolean noRaster;
+
+    @Option(names = "--worker", hidden = true, paramLabel = "MODEL.zip", description = "internal: measure MODEL.zip in this (fresh) process")
+    java.nio.file.Path worker;
+
     @Override
     public Integer call() throws java.io.IOException {
         if (soak != null) return soak();
+        if (worker != null) return worker();
+        if (!config.equalsIgnoreCase("B")) return official();
         if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
         int micro = microBatch != null ? microBatch : Math.min(Bench.Options.MICRO_BATCH, batch);
         while (microBatch == null && batch % micro != 0) micro--;                       // the default: the largest divisor <= MICRO_BATCH
@@ -74,6 +88,51 @@ public final class BenchCommand implements Callable<Integer> {
         });
         if (json) out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(toJson(r)));
         else out.println(table(r));
+        out.flush();
+        return 0;
+    }
+
+    /** An official architecture: the file is written once, then measured in a fresh JVM (a user's first click). */
+    private int official() throws java.io.IOException {
+        String preset = config.toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.List.of("d16", "d20", "d24", "d30").contains(preset))
+            throw new IllegalArgumentException("--config must be B, d16, d20, d24 or d30, got '" + config + "'");
+        if (reps < 1 || warmup < 0) throw new IllegalArgumentException("--reps must be >= 1, --warmup >= 0");
+        PrintWriter err = spec.commandLine().getErr();
+        java.nio.file.Path file = OfficialBench.ensureModel(preset, line -> { err.println(line); err.flush(); });
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (threads != null) cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "--worker", file.toString(),
+                "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup)));
+        if (noRaster) cmd.add("--no-raster");
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String result = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) throw new IllegalStateException("the measuring process failed (exit " + p.exitValue() + ")");
+        } catch (InterruptedException e) {
+            p.destroy();
+            Thread.currentThread().interrupt();
+            throw new org.nextscale.core.api.CancelledException();
+        }
+        JsonObject j = com.google.gson.JsonParser.parseString(result).getAsJsonObject();
+        j.addProperty("config", preset);
+        j.addProperty("threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        j.addProperty("allocator", Bench.allocator());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(j));
+        else for (String k : j.keySet()) out.printf("%-30s %s%n", k, j.get(k));
+        out.flush();
+        return 0;
+    }
+
+    /** The measuring process of {@link #official}: one JSON object on stdout, progress on stderr. */
+    private int worker() throws java.io.IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        java.util.Map<String, Object> r = OfficialBench.measure(worker, warmup, reps, !noRaster, line -> { err.println(line); err.flush(); });
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(r));
         out.flush();
         return 0;
     }

@@ -155,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < t.size(); i++) out.add(new TestImage(new Image(1, FashionMnist.SIDE, FashionMnist.SIDE, t.images()[i]), t.labels()[i]));
             return out;
         }
-        Path modelFile = model.model != null ? model.model : org.nextscale.core.model.ShippedModel.path();
+        Path modelFile = model.model != null ? model.model : org.nextscale.core.api.ShippedModel.path();
         Path samples = modelFile.toAbsolutePath().getParent().resolve("samples");   // shipped beside the model
         try (var files = Files.list(samples)) {
             for (Path p : files.filter(ImageFiles::isImage).sorted().limit(6).toList()) out.add(new TestImage(ImageFiles.read(p), classOfFileName(p)));

@@ -13,7 +13,7 @@ import org.nextscale.core.eval.Classifier;
 import org.nextscale.core.eval.EvalResult;
 import org.nextscale.core.eval.Evaluator;
 import org.nextscale.core.eval.KnnPrecisionRecall;
-import org.nextscale.core.model.ShippedModel;
+import org.nextscale.core.api.ShippedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -59,6 +59,42 @@ public final class SafeTensors {
      * the header declares is checked against the real size before any memory is taken for it.
      */
     public static Contents readAll(InputStream in, long size, String what) throws IOException {
+        Map<String, HostTensor> read = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        Map<String, String> metadata = stream(in, size, what,
+                declared -> declared.forEach(d -> order.add(d.name())),
+                (d, data) -> read.put(d.name(), new HostTensor(d.dtype(), d.shape(), data)));
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (String name : order) out.put(name, read.get(name));
+        return new Contents(out, metadata);
+    }
+
+    /** What the header declares about one tensor. */
+    public record Declared(String name, String dtype, long[] shape) {
+        public long bytes() {
+            return HostTensor.numel(shape) * HostTensor.bytesPerElement(dtype);
+        }
+    }
+
+    /** Receives a tensor's bytes; it may keep them or drop them at once. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(Declared tensor, byte[] data) throws IOException;
+    }
+
+    /** Sees every declaration before any tensor is read; throws to refuse the file. */
+    @FunctionalInterface
+    public interface Check {
+        void accept(List<Declared> declared) throws IOException;
+    }
+
+    /**
+     * Streams a safetensors file of {@code size} bytes (-1 when unknown) one tensor at a time, in file order:
+     * every declared size is checked against the real size, then {@code check} sees the declarations (header
+     * order), then {@code sink} gets each tensor's bytes, so a reader that hands them on holds one tensor at a
+     * time. Returns the header's __metadata__ strings; a stream that ends early is an IOException saying "truncated".
+     */
+    public static Map<String, String> stream(InputStream in, long size, String what, Check check, Sink sink) throws IOException {
         byte[] len = in.readNBytes(8);
         if (len.length < 8) throw new IOException(what + ": not a safetensors file (only " + len.length + " bytes)");
         long headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -73,25 +109,25 @@ public final class SafeTensors {
         // the data in file order, whatever the header's order
         List<Slot> byOffset = new ArrayList<>(header.slots());
         byOffset.sort(Comparator.comparingLong(Slot::begin));
-        Map<String, HostTensor> read = new LinkedHashMap<>();
         long pos = 0, base = 8 + headerLen;
         for (Slot s : byOffset) {
             if (size >= 0 && base + s.end > size) throw truncated(what, s.name, base + s.end, size);
             if (s.end - s.begin > Integer.MAX_VALUE - 16)
                 throw new IOException(what + ": tensor '" + s.name + "' claims " + (s.end - s.begin) + " bytes, more than one tensor can hold (2 GB)");
         }
+        List<Declared> declared = new ArrayList<>();
+        for (Slot s : header.slots()) declared.add(new Declared(s.name, s.dtype, s.shape));
+        check.accept(declared);
         for (Slot s : byOffset) {
             if (s.begin < pos) throw new IOException(what + ": tensor '" + s.name + "' overlaps another tensor");
             long skipped = skip(in, s.begin - pos);
             if (skipped < s.begin - pos) throw truncated(what, s.name, base + s.end, base + pos + skipped);
             byte[] data = in.readNBytes((int) (s.end - s.begin));
             if (data.length < s.end - s.begin) throw truncated(what, s.name, base + s.end, base + s.begin + data.length);
-            read.put(s.name, new HostTensor(s.dtype, s.shape, data));
+            sink.accept(new Declared(s.name, s.dtype, s.shape), data);
             pos = s.end;
         }
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (Slot s : header.slots()) out.put(s.name, read.get(s.name));
-        return new Contents(out, header.metadata());
+        return header.metadata();
     }
 
     /** Where a tensor's bytes are, relative to the end of the header. */

@@ -15,6 +15,7 @@ import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.api.ModelLoader;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.ScaleFrame;
 import org.nextscale.core.api.ScaleListener;
@@ -48,12 +49,11 @@ public final class LoadedModel implements VarModel {
     private final VqVae vae;
     private final VarTransformer transformer;   // null for a tokenizer-only model
 
-    private LoadedModel(ModelFile.Loaded loaded, Device device) {
-        this.config = loaded.config();
-        this.summary = ModelSummary.describe(config, loaded.weights());
-        this.manager = NDManager.newBaseManager(device);
+    private LoadedModel(ModelConfig config, String summary, NDManager manager, Params params) {
+        this.config = config;
+        this.summary = summary;
+        this.manager = manager;
         try {
-            Params params = Params.fromHost(loaded.weights(), manager);
             this.vae = new VqVae(config, params);
             this.transformer = config.hasTransformer()
                     ? new VarTransformer(config.var(), TokenLayout.of(config), config.vqvae().vocabSize(), config.vqvae().zChannels(), params)
@@ -64,12 +64,38 @@ public final class LoadedModel implements VarModel {
         }
     }
 
-    public static LoadedModel load(Path file, Device device) throws IOException {
-        return new LoadedModel(ModelFile.load(file), device);
+    /** Loads a model file tensor by tensor into engine memory on {@code device}; progress counts bytes ("load"). */
+    public static LoadedModel load(Path file, Device device, ProgressListener progress) throws IOException {
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            ModelFile.Streamed s = ModelFile.loadInto(file, manager, progress);
+            String summary = ModelSummary.describe(s.config(), null) + String.format(Locale.ROOT,
+                    "weights:     %d tensors, %s parameters in total, %.1f MB in memory (float32; the file holds %s)%n", s.tensors(),
+                    ModelSummary.count(WeightSpec.parameterCount(s.config(), "")), s.memoryBytes() / 1e6, String.join("/", s.fileDtypes()));
+            return new LoadedModel(s.config(), summary, manager, s.params());
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
     }
 
+    public static LoadedModel load(Path file, Device device) throws IOException {
+        return load(file, device, ProgressListener.NONE);
+    }
+
+    /** A model already in memory (e.g. just trained or converted). */
     public static LoadedModel of(ModelFile.Loaded loaded, Device device) {
-        return new LoadedModel(loaded, device);
+        NDManager manager = NDManager.newBaseManager(device);
+        return new LoadedModel(loaded.config(), ModelSummary.describe(loaded.config(), loaded.weights()), manager,
+                Params.fromHost(loaded.weights(), manager));
+    }
+
+    /** The {@link org.nextscale.core.api.VarModel#load} implementation, found through the ServiceLoader. */
+    public static final class Loader implements ModelLoader {
+        @Override
+        public VarModel load(Path file, Device device, ProgressListener progress) throws IOException {
+            return LoadedModel.load(file, device, progress);
+        }
     }
 
     @Override

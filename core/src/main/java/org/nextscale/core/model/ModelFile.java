@@ -1,5 +1,6 @@
 package org.nextscale.core.model;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,13 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.AtomicWrite;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.nn.Params;
 
 /**
  * A model on disk: one .zip holding
@@ -174,6 +177,30 @@ public final class ModelFile {
         return true;
     }
 
+    /** A model loaded straight into engine memory ({@link #loadInto}): its config and weights, and what the file held. */
+    public record Streamed(ModelConfig config, Params params, int tensors, long memoryBytes, java.util.Set<String> fileDtypes) {}
+
+    /**
+     * Loads a model file into {@code manager} one tensor at a time (never a whole Java copy of the weights),
+     * after checking names and shapes against model.json and the memory needed against what is free;
+     * {@code progress} counts bytes ("load"). Failures as {@link #load}.
+     */
+    public static Streamed loadInto(Path file, NDManager manager, ProgressListener progress) throws IOException {
+        String name = String.valueOf(file.getFileName());
+        try (ZipFile zip = open(file)) {
+            checkEntryNames(zip, name);
+            ModelConfig config = config(zip, name);
+            ZipEntry we = zip.getEntry(WEIGHTS_ENTRY);
+            if (we == null) throw new IOException(name + ": no " + WEIGHTS_ENTRY + " inside: the model file is incomplete");
+            try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(we), 1 << 20)) {
+                WeightStreamer.Result r = WeightStreamer.read(in, we.getSize(), config, manager, name, progress);
+                return new Streamed(config, r.params(), r.tensors(), r.memoryBytes(), r.fileDtypes());
+            } catch (ZipException e) {
+                throw new IOException(name + ": " + WEIGHTS_ENTRY + " is damaged (" + e.getMessage() + ")");
+            }
+        }
+    }
+
     /** Only model.json (fast: the weights are not read). */
     public static ModelConfig readConfig(Path file) throws IOException {
         try (ZipFile zip = open(file)) {
@@ -232,7 +259,11 @@ public final class ModelFile {
 
     /** "weights miss 'var.head.weight' (is this a tokenizer-only model?)" and similar, with a hint where one helps. */
     static String mismatchMessage(ModelConfig config, Map<String, HostTensor> weights, WeightSpec.Fit fit) {
-        boolean hasVarWeights = weights.keySet().stream().anyMatch(k -> k.startsWith("var."));
+        return mismatchMessage(config, weights.keySet(), fit);
+    }
+
+    static String mismatchMessage(ModelConfig config, java.util.Set<String> weightNames, WeightSpec.Fit fit) {
+        boolean hasVarWeights = weightNames.stream().anyMatch(k -> k.startsWith("var."));
         StringBuilder m = new StringBuilder();
         if (!fit.missing().isEmpty()) {
             String first = fit.missing().stream().filter(k -> k.endsWith("head.weight")).findFirst().orElse(fit.missing().get(0));

@@ -9,6 +9,7 @@ import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.config.VqVaeConfig;
 import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.io.SafeTensors;
 
 /**
  * The one place that knows every tensor of a model: name, shape, dtype and whether training updates it.
@@ -276,15 +277,22 @@ public final class WeightSpec {
 
     /** Compares weights with spec entries (names must match exactly, including any prefix). */
     public static Fit fit(List<Entry> spec, Map<String, HostTensor> weights) {
+        Map<String, SafeTensors.Declared> declared = new LinkedHashMap<>();
+        weights.forEach((k, t) -> declared.put(k, new SafeTensors.Declared(k, t.dtype(), t.shape())));
+        return fitDeclared(spec, declared);
+    }
+
+    /** {@link #fit} on what a file's header declares, before any tensor is read. */
+    public static Fit fitDeclared(List<Entry> spec, Map<String, SafeTensors.Declared> weights) {
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), misShaped = new ArrayList<>();
         Map<String, Entry> names = new LinkedHashMap<>();
         for (Entry e : spec) {
             names.put(e.name(), e);
-            HostTensor t = weights.get(e.name());
+            SafeTensors.Declared t = weights.get(e.name());
             if (t == null) missing.add(e.name());
             else if (!Arrays.equals(t.shape(), e.shape()))
                 misShaped.add("'" + e.name() + "' " + Arrays.toString(t.shape()) + " (config: " + Arrays.toString(e.shape()) + ")");
-            else if (t.isFloating() != e.dtype().startsWith("F"))
+            else if (t.dtype().startsWith("F") != e.dtype().startsWith("F"))
                 misShaped.add("'" + e.name() + "' " + t.dtype() + " (config: " + e.dtype() + ")");
         }
         for (String k : weights.keySet()) if (!names.containsKey(k)) unexpected.add(k);

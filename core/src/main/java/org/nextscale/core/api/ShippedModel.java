@@ -1,4 +1,4 @@
-package org.nextscale.core.model;
+package org.nextscale.core.api;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,100 @@
+package org.nextscale.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.nn.Params;
+
+/**
+ * Reads a model's weights.safetensors one tensor at a time straight into engine memory: each tensor's bytes
+ * become a float32 (or int64) native buffer the engine uses as it is, and the Java copy is dropped at once,
+ * so loading needs the weights' size once (not twice, as a whole Java copy and then an engine copy). Before any
+ * tensor is read the header is checked against model.json, and the memory the weights need against what
+ * the machine has free.
+ */
+final class WeightStreamer {
+    private WeightStreamer() {}
+
+    /** What was loaded: the weights (in spec order) and what the file held. */
+    record Result(Params params, int tensors, long memoryBytes, TreeSet<String> fileDtypes) {}
+
+    static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress)
+            throws IOException {
+        List<WeightSpec.Entry> spec = WeightSpec.of(config);
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        TreeSet<String> dtypes = new TreeSet<>();
+        long[] totals = {0, 0};                                        // bytes in memory, bytes read so far
+        SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
+            Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
+            for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
+            WeightSpec.Fit fit = WeightSpec.fitDeclared(spec, byName);
+            if (!fit.ok()) throw new IllegalArgumentException(name + ": " + ModelFile.mismatchMessage(config, byName.keySet(), fit));
+            for (WeightSpec.Entry e : spec) totals[0] += HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : 4);
+            checkMemory(totals[0], name, manager);
+            progress.progress("load", 0, totals[0]);
+        }, (d, data) -> {
+            boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
+            arrays.put(d.name(), toEngine(manager, d, data, integer));
+            dtypes.add(d.dtype());
+            totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : 4);
+            progress.progress("load", totals[1], totals[0]);
+        });
+        Params params = new Params(manager);
+        for (WeightSpec.Entry e : spec) params.put(e.name(), arrays.get(e.name()));
+        return new Result(params, arrays.size(), totals[0], dtypes);
+    }
+
+    /** One tensor as a float32 / int64 array over a native buffer the engine keeps (no further copy on CPU). */
+    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, byte[] data, boolean integer) {
+        Shape shape = new Shape(d.shape());
+        long n = HostTensor.numel(d.shape());
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) (n * (integer ? 8 : 4))).order(ByteOrder.nativeOrder());
+        if (integer) {
+            if (d.dtype().equals("I64") && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) buf.put(data);
+            else for (long v : new HostTensor(d.dtype(), d.shape(), data).toLongs()) buf.putLong(v);
+        } else if (d.dtype().equals("F32") && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            buf.put(data);
+        } else {
+            buf.asFloatBuffer().put(new HostTensor(d.dtype(), d.shape(), data).toFloats());   // F16 / BF16 / F64 -> F32 in Java
+        }
+        buf.rewind();
+        return manager.create(buf, shape, integer ? DataType.INT64 : DataType.FLOAT32);
+    }
+
+    /** Refuses, before reading, weights that cannot fit in the memory the machine has free (CPU; Linux). */
+    static void checkMemory(long bytes, String name, NDManager manager) {
+        if (manager.getDevice().isGpu()) return;
+        long available = availableBytes();
+        if (available > 0 && bytes > available)
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s needs %.1f GB of memory for its weights but this machine has %.1f GB free: close other programs, "
+                            + "or use a smaller model", name, bytes / 1e9, available / 1e9));
+    }
+
+    /** MemAvailable from /proc/meminfo, or -1 when unknown. */
+    static long availableBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo")))
+                if (line.startsWith("MemAvailable:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
