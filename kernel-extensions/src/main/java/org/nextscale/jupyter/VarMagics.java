@@ -18,6 +18,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ShippedModel;
 import org.nextscale.core.api.ScaleFrames;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.TrainEvent;
@@ -56,7 +57,7 @@ public final class VarMagics {
         CancelToken cancel = VarSession.start();
         try {
             if (command instanceof VarCommand.Help) nb.print(VarSyntax.help());
-            else if (command instanceof VarCommand.Load c) load(c, nb);
+            else if (command instanceof VarCommand.Load c) load(c, nb, cancel);
             else if (command instanceof VarCommand.Generate c) generate(c, nb, cancel);
             else if (command instanceof VarCommand.Tokenize c) tokenize(c, nb);
             else if (command instanceof VarCommand.Reconstruct c) reconstruct(c, nb);
@@ -75,11 +76,30 @@ public final class VarMagics {
 
     // ---------------------------------------------------------------- one method per command
 
-    private static void load(VarCommand.Load c, Notebook nb) throws IOException {
-        VarModel m = c.file() == null ? VarModel.loadShipped(Devices.parse(c.device()))
-                : VarModel.load(existing(c.file()), Devices.parse(c.device()));
+    private static void load(VarCommand.Load c, Notebook nb, CancelToken cancel) throws IOException {
+        Path file = c.file() == null ? ShippedModel.path() : existing(c.file());
+        String name = c.file() == null ? "shipped model" : c.file().toString();
+        long modified = Files.getLastModifiedTime(file).toMillis();
+        if (VarSession.hasModel() && file.equals(VarSession.loadedFile()) && c.device().equals(VarSession.device())
+                && modified == VarSession.loadedModified()) {
+            nb.print(name + " (already loaded in this session)\n" + VarSession.model().summary());
+            return;
+        }
+        Notebook.Progress[] line = {null};
+        long[] shown = {0};
+        VarModel m = VarModel.load(file, Devices.parse(c.device()), (stage, done, total) -> {
+            checkInterrupt(cancel);
+            cancel.check();
+            long now = System.currentTimeMillis();
+            if (now - shown[0] < PROGRESS_EVERY_MS && done < total) return;
+            shown[0] = now;
+            String text = String.format(Locale.ROOT, "loading %s: %.0f of %.0f MB", name, done / 1e6, total / 1e6);
+            if (line[0] == null) line[0] = nb.progress(text);
+            else line[0].update(text);
+        });
         VarSession.setModel(m, c.file(), c.device());
-        nb.print((c.file() == null ? "shipped model" : c.file().toString()) + "\n" + m.summary());
+        VarSession.setLoaded(file, modified);
+        nb.print(name + "\n" + m.summary());
     }
 
     private static void generate(VarCommand.Generate c, Notebook nb, CancelToken cancel) {

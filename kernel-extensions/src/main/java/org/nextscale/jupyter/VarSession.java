@@ -138,7 +138,25 @@ public final class VarSession {
         model = m;
         modelFile = file;
         device = dev;
+        loadedFile = null;
         if (old != null && old != m) old.close();
+    }
+
+    private static volatile Path loadedFile;
+    private static volatile long loadedModified;
+
+    /** The file (resolved) and its modification time of the model %var load read, so loading it again is free. */
+    static void setLoaded(Path file, long modified) {
+        loadedFile = file;
+        loadedModified = modified;
+    }
+
+    static Path loadedFile() {
+        return loadedFile;
+    }
+
+    static long loadedModified() {
+        return loadedModified;
     }
 
     static String device() {

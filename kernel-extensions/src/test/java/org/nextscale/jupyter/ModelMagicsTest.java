@@ -68,6 +68,10 @@ class ModelMagicsTest {
         assertEquals(modelFile, VarSession.modelFile());
         VarModel m = VarSession.model();
         assertEquals(config.patchNums(), m.config().patchNums());
+        assertTrue(load.text.get(0).contains("MB in memory"), "the summary says what the model holds: " + load.text.get(0));
+        VarMagicsTest.Recorder again = line("load", modelFile.toString());
+        assertTrue(again.text.get(0).startsWith(modelFile + " (already loaded in this session)"), again.text.get(0));
+        assertSame(m, VarSession.model(), "loaded once per session");
 
         // generate: one grid; the samples are what the core returns for the same options
         VarMagicsTest.Recorder gen = line("generate", "class=3", "n=2", "cfg=1.5", "top_k=5", "seed=7");

@@ -118,7 +118,7 @@ public abstract class VarCommand extends ContextCommand {
      * model serves one call at a time and Fiji may run several commands at once.
      */
     protected <T> T onModel(File file, Function<VarModel, T> call) throws IOException {
-        VarModel m = models.model(file);
+        VarModel m = models.model(file, progress());
         synchronized (m) {
             checkCancelled();
             return call.apply(m);

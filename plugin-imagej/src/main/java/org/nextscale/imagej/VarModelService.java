@@ -1,6 +1,7 @@
 package org.nextscale.imagej;
 
 import ai.djl.Device;
+import ij.IJ;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.ShippedModel;
 import org.nextscale.core.api.VarModel;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
@@ -34,7 +37,15 @@ public class VarModelService extends AbstractService implements SciJavaService {
     private final Map<String, Entry> models = new LinkedHashMap<>(8, 0.75f, true); // least recently used first
 
     /** The model in {@code file}, or the shipped model when {@code file} is null or empty. */
-    public synchronized VarModel model(File file) throws IOException {
+    public VarModel model(File file) throws IOException {
+        return model(file, ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #model(File)}; a model not loaded yet is read with {@code progress} ("load", bytes), and the
+     * Log says once what it holds in memory (a model too large for the free memory is refused before reading).
+     */
+    public synchronized VarModel model(File file, ProgressListener progress) throws IOException {
         boolean shipped = file == null || file.getPath().isBlank();
         Path path = shipped ? null : file.toPath().toAbsolutePath().normalize();
         if (!shipped && !Files.isRegularFile(path))
@@ -49,8 +60,12 @@ public class VarModelService extends AbstractService implements SciJavaService {
             String oldest = models.keySet().iterator().next();
             closeQuietly(models.remove(oldest).model);
         }
-        VarModel m = withPluginClassLoader(() -> shipped ? VarModel.loadShipped(device()) : VarModel.load(path, device()));
+        long t0 = System.nanoTime();
+        VarModel m = withPluginClassLoader(() -> VarModel.load(shipped ? ShippedModel.path() : path, device(), progress));
         models.put(key, new Entry(m, modified, size));
+        String weights = m.summary().lines().filter(l -> l.startsWith("weights:")).findFirst().orElse("").replaceFirst("^weights:\\s*", "");
+        IJ.log(String.format(java.util.Locale.ROOT, "VAR: loaded %s in %.1f s (%s); kept loaded for the next commands",
+                shipped ? "the shipped model" : path.getFileName(), (System.nanoTime() - t0) / 1e9, weights));
         return m;
     }
 
