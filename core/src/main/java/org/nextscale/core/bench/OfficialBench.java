@@ -34,7 +34,10 @@ import org.nextscale.core.model.WeightSpec;
 public final class OfficialBench {
     private OfficialBench() {}
 
-    static final SampleOptions ONE = new SampleOptions(207, 1, 4.0, 900, 0.96, 0, false);
+    /** One image as the reference measured it: class 207 (golden retriever; the last class of smaller models), cfg 4, top-k 900, top-p 0.96. */
+    static SampleOptions one(ModelConfig cfg) {
+        return new SampleOptions(Math.min(207, cfg.var().numClasses() - 1), 1, 4.0, 900, 0.96, 0, false);
+    }
 
     /** Where the bench keeps the model file of {@code preset} (written once, reused). */
     public static Path modelFile(String preset) {
@@ -90,7 +93,7 @@ public final class OfficialBench {
                 perScale[k] = median(v);
             }
             long b0 = System.nanoTime();
-            m.generate(ONE.withCount(8), ProgressListener.NONE, CancelToken.none());
+            m.generate(one(cfg).withCount(8), ProgressListener.NONE, CancelToken.none());
             batch8 = 8 / ((System.nanoTime() - b0) / 1e9);
             peak = PeakMemory.peakSinceStartMb();
             try (NDManager y = NDManager.newBaseManager()) {
@@ -120,7 +123,7 @@ public final class OfficialBench {
     private static double[] one(VarModel m, double[] perScale) {
         long[] last = {System.nanoTime()};
         long start = last[0];
-        m.generate(ONE, ProgressListener.NONE, CancelToken.none(), frame -> {
+        m.generate(one(m.config()), ProgressListener.NONE, CancelToken.none(), frame -> {
             long now = System.nanoTime();
             perScale[frame.scale()] = (now - last[0]) / 1e9;
             last[0] = now;
@@ -136,9 +139,9 @@ public final class OfficialBench {
                 .validate();
         double gbps = memoryGbps();
         try (VarModel m = LoadedModel.of(new ModelFile.Loaded(cfg, BenchModels.randomWeights(cfg, 1)), Device.cpu())) {
-            m.generate(ONE, ProgressListener.NONE, CancelToken.none());                           // warm-up
+            m.generate(one(cfg), ProgressListener.NONE, CancelToken.none());                      // warm-up
             long t0 = System.nanoTime();
-            m.generate(ONE, ProgressListener.NONE, CancelToken.none());
+            m.generate(one(cfg), ProgressListener.NONE, CancelToken.none());
             double latency = (System.nanoTime() - t0) / 1e9;
             int steps = side * side;
             // bytes a step must read: every transformer weight but the embedding tables, of which it reads a row

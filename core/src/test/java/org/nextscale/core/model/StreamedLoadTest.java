@@ -1,0 +1,82 @@
+package org.nextscale.core.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nextscale.core.TestPaths;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.bench.OfficialBench;
+import org.nextscale.core.io.HostTensor;
+
+/**
+ * Loading tensor by tensor into engine memory gives exactly the weights (and samples) of the whole-file
+ * path, converts float16 files to float32 alike, reports bytes read, and refuses a model too large for
+ * the free memory before reading it; the official-model bench measures a model file in this process.
+ */
+class StreamedLoadTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void streamedWeightsEqualTheWholeFileWeightsForFloat32AndFloat16Files() throws Exception {
+        Path f32 = TestPaths.parityModel("tiny-a", dir);
+        ModelFile.Loaded whole = ModelFile.load(f32);
+        Path f16 = dir.resolve("half.zip");
+        ModelFile.save(f16, whole, true);
+        for (Path file : List.of(f32, f16)) {
+            Map<String, HostTensor> expected = ModelFile.load(file).weights();
+            List<long[]> progress = new ArrayList<>();
+            try (NDManager m = NDManager.newBaseManager()) {
+                ModelFile.Streamed s = ModelFile.loadInto(file, m, (stage, done, total) -> progress.add(new long[] {done, total}));
+                assertEquals(expected.keySet(), s.params().names(), "spec order");
+                for (String k : expected.keySet()) assertEquals(expected.get(k), HostTensor.fromNDArray(s.params().get(k)), k);
+                long[] last = progress.get(progress.size() - 1);
+                assertEquals(last[1], last[0], "progress ends at the total");
+                assertEquals(s.memoryBytes(), last[1]);
+            }
+        }
+        SampleOptions o = SampleOptions.defaults().withClass(2).withCount(2).withSeed(4);
+        try (VarModel streamed = VarModel.load(f32, Device.cpu()); VarModel inMemory = LoadedModel.of(whole, Device.cpu())) {
+            var a = streamed.generate(o, ProgressListener.NONE, CancelToken.none());
+            var b = inMemory.generate(o, ProgressListener.NONE, CancelToken.none());
+            for (int i = 0; i < 2; i++) assertArrayEquals(b.get(i).data(), a.get(i).data(), 0f);
+            assertTrue(streamed.summary().contains("MB in memory (float32; the file holds F32/I64)"), streamed.summary());
+        }
+    }
+
+    @Test
+    void aModelLargerThanTheFreeMemoryIsRefusedBeforeReading() {
+        long free = WeightStreamer.availableBytes();
+        assertTrue(free > 0, "MemAvailable is readable here");
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WeightStreamer.checkMemory(free * 2, "huge.zip", m));
+            assertTrue(e.getMessage().startsWith("huge.zip needs ") && e.getMessage().contains("GB of memory for its weights but this machine has"),
+                    e.getMessage());
+            WeightStreamer.checkMemory(1 << 20, "small.zip", m);
+        }
+    }
+
+    @Test
+    void theOfficialModelBenchMeasuresAModelFile() throws Exception {
+        Path f32 = TestPaths.parityModel("tiny-a", dir.resolve("bench"));
+        Map<String, Object> r = OfficialBench.measure(f32, 0, 1, true, line -> {});
+        for (String k : List.of("load_s", "cold_first_image_s", "latency_s", "latency_transformer_s", "latency_per_scale_s", "latency_decoder_s",
+                "latency_mfu", "batch8_images_per_s", "peak_rss_mb", "raster_latency_s", "raster_step_ms", "memory_gbps",
+                "raster_weight_stream_ratio", "raster_over_var_latency", "yardstick_gflops"))
+            assertTrue(r.containsKey(k), "missing " + k + ": " + r.keySet());
+        assertEquals(6, ((double[]) r.get("latency_per_scale_s")).length, "one time per scale");
+        double latency = (double) r.get("latency_s"), split = (double) r.get("latency_transformer_s") + (double) r.get("latency_decoder_s");
+        assertEquals(latency, split, 0.05 * latency + 1e-3, "transformer + decoder make up the image's time");
+        assertTrue((double) r.get("peak_rss_mb") > 50 && (double) r.get("memory_gbps") > 0.1, r.toString());
+    }
+}
