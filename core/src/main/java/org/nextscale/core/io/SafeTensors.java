@@ -63,7 +63,10 @@ public final class SafeTensors {
         List<String> order = new ArrayList<>();
         Map<String, String> metadata = stream(in, size, what,
                 declared -> declared.forEach(d -> order.add(d.name())),
-                (d, data) -> read.put(d.name(), new HostTensor(d.dtype(), d.shape(), data)));
+                (d, data) -> {
+                    byte[] bytes = data.readNBytes((int) d.bytes());
+                    if (bytes.length == d.bytes()) read.put(d.name(), new HostTensor(d.dtype(), d.shape(), bytes));   // else: "truncated"
+                });
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (String name : order) out.put(name, read.get(name));
         return new Contents(out, metadata);
@@ -76,10 +79,13 @@ public final class SafeTensors {
         }
     }
 
-    /** Receives a tensor's bytes; it may keep them or drop them at once. */
+    /**
+     * Receives a tensor: {@code data} holds exactly its {@link Declared#bytes()} bytes (checked to be there),
+     * to be read now, e.g. in chunks straight into engine memory; what it leaves unread is skipped.
+     */
     @FunctionalInterface
     public interface Sink {
-        void accept(Declared tensor, byte[] data) throws IOException;
+        void accept(Declared tensor, InputStream data) throws IOException;
     }
 
     /** Sees every declaration before any tensor is read; throws to refuse the file. */
@@ -122,12 +128,47 @@ public final class SafeTensors {
             if (s.begin < pos) throw new IOException(what + ": tensor '" + s.name + "' overlaps another tensor");
             long skipped = skip(in, s.begin - pos);
             if (skipped < s.begin - pos) throw truncated(what, s.name, base + s.end, base + pos + skipped);
-            byte[] data = in.readNBytes((int) (s.end - s.begin));
-            if (data.length < s.end - s.begin) throw truncated(what, s.name, base + s.end, base + s.begin + data.length);
+            Bounded data = new Bounded(in, s.end - s.begin);
             sink.accept(new Declared(s.name, s.dtype, s.shape), data);
+            if (data.drain() < s.end - s.begin) throw truncated(what, s.name, base + s.end, base + s.begin + data.read);
             pos = s.end;
         }
         return header.metadata();
+    }
+
+    /** The next {@code limit} bytes of a stream; a read past its end sees the end of the stream, not an error. */
+    private static final class Bounded extends InputStream {
+        private final InputStream in;
+        private final long limit;
+        private long read;
+
+        Bounded(InputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (read >= limit) return -1;
+            int b = in.read();
+            if (b >= 0) read++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (read >= limit) return -1;
+            int n = in.read(b, off, (int) Math.min(len, limit - read));
+            if (n > 0) read += n;
+            return n;
+        }
+
+        /** Skips what the sink left unread; returns the bytes the tensor really had. */
+        long drain() throws IOException {
+            byte[] buf = new byte[8192];
+            while (read < limit && read(buf, 0, buf.length) > 0) { /* skipping */ }
+            return read;
+        }
     }
 
     /** Where a tensor's bytes are, relative to the end of the header. */

@@ -40,6 +40,7 @@ final class WeightStreamer {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         TreeSet<String> dtypes = new TreeSet<>();
         long[] totals = {0, 0};                                        // bytes in memory, bytes read so far
+        byte[] chunk = new byte[1 << 20];
         SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
             Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
             for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
@@ -50,7 +51,7 @@ final class WeightStreamer {
             progress.progress("load", 0, totals[0]);
         }, (d, data) -> {
             boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
-            arrays.put(d.name(), toEngine(manager, d, data, integer));
+            arrays.put(d.name(), toEngine(manager, d, data, integer, chunk));
             dtypes.add(d.dtype());
             totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : 4);
             progress.progress("load", totals[1], totals[0]);
@@ -60,18 +61,26 @@ final class WeightStreamer {
         return new Result(params, arrays.size(), totals[0], dtypes);
     }
 
-    /** One tensor as a float32 / int64 array over a native buffer the engine keeps (no further copy on CPU). */
-    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, byte[] data, boolean integer) {
+    /**
+     * One tensor as a float32 / int64 array over a native buffer the engine keeps (no further copy on CPU):
+     * float32 and int64 bytes are copied from the file in 1 MB chunks; other dtypes (float16, bfloat16, ...)
+     * are converted in Java, one tensor at a time. Null when the file ends early (the caller reports it).
+     */
+    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, InputStream data, boolean integer, byte[] chunk)
+            throws IOException {
         Shape shape = new Shape(d.shape());
         long n = HostTensor.numel(d.shape());
         ByteBuffer buf = ByteBuffer.allocateDirect((int) (n * (integer ? 8 : 4))).order(ByteOrder.nativeOrder());
-        if (integer) {
-            if (d.dtype().equals("I64") && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) buf.put(data);
-            else for (long v : new HostTensor(d.dtype(), d.shape(), data).toLongs()) buf.putLong(v);
-        } else if (d.dtype().equals("F32") && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-            buf.put(data);
+        boolean asIs = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && d.dtype().equals(integer ? "I64" : "F32");
+        if (asIs) {
+            for (int r; buf.hasRemaining() && (r = data.read(chunk, 0, Math.min(chunk.length, buf.remaining()))) > 0; ) buf.put(chunk, 0, r);
+            if (buf.hasRemaining()) return null;                     // the stream reports the truncation
         } else {
-            buf.asFloatBuffer().put(new HostTensor(d.dtype(), d.shape(), data).toFloats());   // F16 / BF16 / F64 -> F32 in Java
+            byte[] bytes = data.readNBytes((int) d.bytes());
+            if (bytes.length < d.bytes()) return null;
+            HostTensor t = new HostTensor(d.dtype(), d.shape(), bytes);
+            if (integer) for (long v : t.toLongs()) buf.putLong(v);
+            else buf.asFloatBuffer().put(t.toFloats());
         }
         buf.rewind();
         return manager.create(buf, shape, integer ? DataType.INT64 : DataType.FLOAT32);
