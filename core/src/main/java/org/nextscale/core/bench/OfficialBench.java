@@ -92,10 +92,11 @@ public final class OfficialBench {
                 for (int i = 0; i < reps; i++) v[i] = scales[i][k];
                 perScale[k] = median(v);
             }
+            peak = PeakMemory.peakSinceStartMb();                       // load + one image at a time, what a click costs
             long b0 = System.nanoTime();
             m.generate(one(cfg).withCount(8), ProgressListener.NONE, CancelToken.none());
             batch8 = 8 / ((System.nanoTime() - b0) / 1e9);
-            peak = PeakMemory.peakSinceStartMb();
+            r.put("batch8_peak_rss_mb", PeakMemory.peakSinceStartMb());
             try (NDManager y = NDManager.newBaseManager()) {
                 yard = Bench.yardstick(y, null, new ArrayList<>(), log);
             }
