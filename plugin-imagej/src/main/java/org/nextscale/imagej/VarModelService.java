@@ -31,6 +31,8 @@ public class VarModelService extends AbstractService implements SciJavaService {
     private static final String SHIPPED = "<shipped>";
     /** Models kept loaded at once; big models take gigabytes, so older ones are closed. */
     static final int KEEP = 2;
+    /** Model files above this size (bytes) get a Log note of the memory they hold when loaded. */
+    static final long LARGE = 100_000_000L;
 
     private record Entry(VarModel model, long modified, long size) {}
 
@@ -63,9 +65,11 @@ public class VarModelService extends AbstractService implements SciJavaService {
         long t0 = System.nanoTime();
         VarModel m = withPluginClassLoader(() -> VarModel.load(shipped ? ShippedModel.path() : path, device(), progress));
         models.put(key, new Entry(m, modified, size));
-        String weights = m.summary().lines().filter(l -> l.startsWith("weights:")).findFirst().orElse("").replaceFirst("^weights:\\s*", "");
-        IJ.log(String.format(java.util.Locale.ROOT, "VAR: loaded %s in %.1f s (%s); kept loaded for the next commands",
-                shipped ? "the shipped model" : path.getFileName(), (System.nanoTime() - t0) / 1e9, weights));
+        if (size > LARGE) {                                  // a large model is worth a note of what it holds (small ones load in a blink)
+            String weights = m.summary().lines().filter(l -> l.startsWith("weights:")).findFirst().orElse("").replaceFirst("^weights:\\s*", "");
+            IJ.log(String.format(java.util.Locale.ROOT, "VAR: loaded %s in %.1f s (%s); kept loaded for the next commands",
+                    path.getFileName(), (System.nanoTime() - t0) / 1e9, weights));
+        }
         return m;
     }
 
