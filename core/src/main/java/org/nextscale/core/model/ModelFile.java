@@ -133,10 +133,8 @@ public final class ModelFile {
     public static Loaded load(Path file) throws IOException {
         String name = String.valueOf(file.getFileName());
         try (ZipFile zip = open(file)) {
-            checkEntryNames(zip, name);
-            ModelConfig config = config(zip, name);
-            ZipEntry we = zip.getEntry(WEIGHTS_ENTRY);
-            if (we == null) throw new IOException(name + ": no " + WEIGHTS_ENTRY + " inside: the model file is incomplete");
+            ModelConfig config = checkedConfig(zip, name);
+            ZipEntry we = weightsEntry(zip, name);
             SafeTensors.Contents contents;
             try (InputStream in = zip.getInputStream(we)) {
                 contents = SafeTensors.readAll(in, we.getSize(), name + ": " + WEIGHTS_ENTRY);
@@ -188,10 +186,8 @@ public final class ModelFile {
     public static Streamed loadInto(Path file, NDManager manager, ProgressListener progress) throws IOException {
         String name = String.valueOf(file.getFileName());
         try (ZipFile zip = open(file)) {
-            checkEntryNames(zip, name);
-            ModelConfig config = config(zip, name);
-            ZipEntry we = zip.getEntry(WEIGHTS_ENTRY);
-            if (we == null) throw new IOException(name + ": no " + WEIGHTS_ENTRY + " inside: the model file is incomplete");
+            ModelConfig config = checkedConfig(zip, name);
+            ZipEntry we = weightsEntry(zip, name);
             try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(we), 1 << 20)) {
                 WeightStreamer.Result r = WeightStreamer.read(in, we.getSize(), config, manager, name, progress);
                 return new Streamed(config, r.params(), r.tensors(), r.memoryBytes(), r.fileDtypes());
@@ -201,11 +197,22 @@ public final class ModelFile {
         }
     }
 
+    /** model.json of an archive whose entry names were checked. */
+    private static ModelConfig checkedConfig(ZipFile zip, String name) throws IOException {
+        checkEntryNames(zip, name);
+        return config(zip, name);
+    }
+
+    private static ZipEntry weightsEntry(ZipFile zip, String name) throws IOException {
+        ZipEntry we = zip.getEntry(WEIGHTS_ENTRY);
+        if (we == null) throw new IOException(name + ": no " + WEIGHTS_ENTRY + " inside: the model file is incomplete");
+        return we;
+    }
+
     /** Only model.json (fast: the weights are not read). */
     public static ModelConfig readConfig(Path file) throws IOException {
         try (ZipFile zip = open(file)) {
-            checkEntryNames(zip, String.valueOf(file.getFileName()));
-            return config(zip, String.valueOf(file.getFileName()));
+            return checkedConfig(zip, String.valueOf(file.getFileName()));
         }
     }
 
