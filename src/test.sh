@@ -23,4 +23,5 @@ fi
 export OMP_WAIT_POLICY=PASSIVE
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nextscale/djl}"
 bash src/check-launcher.sh
+bash src/check-docs.sh
 mvn -B -ntp verify "$@"

@@ -36,6 +36,15 @@ public record PowerLaw(double a, double b, double r2) {
         return new PowerLaw(Math.exp(my - b * mx), b, r2);
     }
 
+    /**
+     * Pearson's correlation coefficient of log(loss) against log(N): -1 when the points lie exactly on a
+     * falling law, near 0 when size does not predict loss. For a least-squares line it is the slope's sign
+     * times the square root of R^2.
+     */
+    public double pearson() {
+        return b == 0 ? 0 : Math.copySign(Math.sqrt(r2), b);
+    }
+
     public double predict(double n) {
         return a * Math.pow(n, b);
     }

@@ -28,6 +28,32 @@ class PowerLawTest {
     }
 
     @Test
+    void pearsonIsTheCorrelationOfTheLogs() {
+        double[] n = {3.5e4, 1.3e5, 4.1e5, 9.6e5, 3.9e6};
+        double[] loss = {5.1, 4.6, 4.7, 4.2, 4.0};
+        double[] x = new double[n.length], y = new double[n.length];
+        double mx = 0, my = 0;
+        for (int i = 0; i < n.length; i++) {
+            x[i] = Math.log(n[i]);
+            y[i] = Math.log(loss[i]);
+            mx += x[i] / n.length;
+            my += y[i] / n.length;
+        }
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < n.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        PowerLaw f = PowerLaw.fit(n, loss);
+        assertEquals(sxy / Math.sqrt(sxx * syy), f.pearson(), 1e-12);
+        assertTrue(f.pearson() < -0.9 && f.pearson() > -1, "pearson " + f.pearson());
+        assertEquals(-1.0, PowerLaw.fit(new double[] {10, 100, 1000}, new double[] {3, 2, 1.5}).pearson() , 0.05);
+        assertEquals(1.0, PowerLaw.fit(new double[] {10, 100}, new double[] {1, 2}).pearson(), 1e-12, "rising loss: +1");
+        assertEquals(0.0, PowerLaw.fit(new double[] {10, 100}, new double[] {2, 2}).pearson(), 0, "flat loss: 0");
+    }
+
+    @Test
     void rejectsWhatCannotBeFitted() {
         assertEquals("a power law needs at least two points, got 1",
                 assertThrows(IllegalArgumentException.class, () -> PowerLaw.fit(new double[] {1}, new double[] {1})).getMessage());
