@@ -53,6 +53,7 @@ final class BenchJob extends Job {
                     Runtime.getRuntime().availableProcessors()));
             report.append(String.format(Locale.ROOT, "  %-24s %8.1f images/s%n", "one process (no Spark)", single(files)));
             for (String master : masters) {
+                ModelPool.clear();
                 long t0 = System.nanoTime();
                 SparkSession spark = SparkMain.start(master, "nextscale bench");
                 double cold = 0, warm = 0;
@@ -70,7 +71,7 @@ final class BenchJob extends Job {
                 } finally {
                     spark.stop();
                 }
-                report.append(String.format(Locale.ROOT, "  %-24s %8.1f images/s warm, %8.1f cold (session start and model load included)%n",
+                report.append(String.format(Locale.ROOT, "  %-24s %8.1f images/s warm, %8.1f cold (session start, broadcast and model load included)%n",
                         "Spark " + master, warm, cold));
             }
             return report.toString().stripTrailing();

@@ -29,7 +29,7 @@ final class JobProgress implements AutoCloseable {
         this.failed = sc.longAccumulator(job + " failures");
         boolean tty = System.console() != null;
         ticker = new Thread(() -> {
-            long last = 0;
+            long last = System.nanoTime();
             while (!finished) {
                 try {
                     Thread.sleep(tty ? 500 : 1000);

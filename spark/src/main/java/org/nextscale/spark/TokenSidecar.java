@@ -25,8 +25,11 @@ final class TokenSidecar {
 
     /** Writes the sidecar; returns the number of rows in it. */
     static long write(SparkSession spark, String table, ModelRef ref, List<String> classes) throws IOException {
-        Dataset<Row> ok = spark.read().parquet(table).where("error IS NULL").orderBy("class", "path").select("label", "tokens");
+        Dataset<Row> ok = spark.read().parquet(table).where("error IS NULL");
         long n = ok.count();
+        // a few range partitions of ~100k rows each, sorted within: the driver streams one partition at a time
+        int parts = (int) Math.max(1, Math.min(10_000, n / 100_000));
+        ok = ok.repartitionByRange(parts, ok.col("class"), ok.col("path")).sortWithinPartitions("class", "path").select("label", "tokens");
         if (n > Integer.MAX_VALUE) throw new IOException("more than 2^31 images in one token table: split the data set");
         Path dst = new Path(table, TokenFile.SIDECAR), tmp = new Path(table, "_tmp" + TokenFile.SIDECAR);
         FileSystem fs = dst.getFileSystem(spark.sparkContext().hadoopConfiguration());

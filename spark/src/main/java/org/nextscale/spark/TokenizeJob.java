@@ -90,10 +90,12 @@ final class TokenizeJob extends Job {
             // the encoder drops column metadata: put the tokenizer id back on the tokens column
             out = out.withColumn("tokens", out.col("tokens").as("tokens", schema(ref).apply("tokens").metadata()));
             out.write().mode(mode).parquet(output);
+            double tableSeconds = p.seconds();
             long n = TokenSidecar.write(spark, output, ref, classes);
             long bad = spark.read().parquet(output).where("error IS NOT NULL").count();
-            return String.format(Locale.ROOT, "tokenize: %d images in %.1f s (%.1f images/s), %d could not be read%s; wrote %s",
-                    n + bad, p.seconds(), (n + bad) / p.seconds(), bad, bad > 0 ? " (see the table's error column)" : "", output);
+            return String.format(Locale.ROOT, "tokenize: %d images in %.1f s (%.1f images/s; table %.1f s, token file %.1f s), %d could not be read%s; wrote %s",
+                    n + bad, p.seconds(), (n + bad) / p.seconds(), tableSeconds, p.seconds() - tableSeconds, bad,
+                    bad > 0 ? " (see the table's error column)" : "", output);
         } finally {
             bytes.destroy();
         }
@@ -112,7 +114,16 @@ final class TokenizeJob extends Job {
                 errors[i] = e.getMessage();
             }
         }
-        List<TokenPyramid> tokens = images.isEmpty() ? List.of() : lease.model().tokenize(images);
+        List<TokenPyramid> tokens;
+        try {
+            tokens = images.isEmpty() ? List.of() : lease.model().tokenize(images);
+        } catch (RuntimeException e) {
+            if (images.size() == 1) throw e;
+            // one image the model cannot take fails the batch: go one by one so only that image gets an error row
+            List<Row> out = new ArrayList<>();
+            for (Row r : part) out.addAll(tokenizeOne(lease, r, classes, psnr));
+            return out;
+        }
         List<Image> rec = psnr && !images.isEmpty() ? lease.model().reconstruct(images) : null;
         List<Row> out = new ArrayList<>(part.size());
         int k = 0;
@@ -131,6 +142,15 @@ final class TokenizeJob extends Job {
             k++;
         }
         return out;
+    }
+
+    private static List<Row> tokenizeOne(ModelPool.Lease lease, Row r, List<String> classes, boolean psnr) {
+        try {
+            return tokenize(lease, List.of(r), classes, psnr);
+        } catch (RuntimeException e) {
+            String path = r.getAs("path"), cls = r.getAs("class");
+            return List.of(RowFactory.create(path, cls, classes.indexOf(cls), null, null, null, null, "cannot be tokenized: " + e.getMessage()));
+        }
     }
 
     /** Pulls a partition's rows in batches of n and hands each batch to a function; lazy, so memory stays at one batch. */
