@@ -22,6 +22,10 @@ public class TrainVarCommand extends TrainCommand {
             description = "The model file written by Train Tokenizer")
     private File tokenizer;
 
+    @Parameter(persist = false, label = "Token table (optional)", required = false, style = "directory",
+            description = "A table written by 'nextscale spark tokenize' with this tokenizer: its tokens are used instead of tokenizing the data")
+    private File tokens;
+
     @Override
     public String label() {
         return "VAR Train";
@@ -30,6 +34,7 @@ public class TrainVarCommand extends TrainCommand {
     @Override
     protected void addOptions(Map<String, String> kv) {
         if (tokenizer != null && !tokenizer.getPath().isBlank()) kv.put("tokenizer", tokenizer.getPath());
+        if (tokens != null && !tokens.getPath().isBlank()) kv.put("tokens", tokens.getPath());
     }
 
     @Override

@@ -56,6 +56,13 @@ public interface VarModel extends AutoCloseable {
     /** The token maps of an image, one per scale. */
     TokenPyramid tokenize(Image image);
 
+    /** {@link #tokenize(Image)} of several images (a model may batch them). */
+    default List<TokenPyramid> tokenize(List<Image> images) {
+        List<TokenPyramid> out = new java.util.ArrayList<>(images.size());
+        for (Image image : images) out.add(tokenize(image));
+        return out;
+    }
+
     /**
      * Coarse to fine: the image's tokens decoded after scales 1..k, for every k (what the quantizer's f_hat
      * holds after k scales), at the input's size; the last one is {@link #reconstruct(Image)}'s output,

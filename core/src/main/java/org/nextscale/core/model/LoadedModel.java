@@ -207,16 +207,28 @@ public final class LoadedModel implements VarModel {
 
     @Override
     public TokenPyramid tokenize(Image image) {
+        return tokenize(List.of(image)).get(0);
+    }
+
+    /** One batched pass through encoder and quantizer. */
+    @Override
+    public List<TokenPyramid> tokenize(List<Image> images) {
         try (NDManager m = manager.newSubManager()) {
-            List<NDArray> idx = vae.imgToIdx(toTensor(m, List.of(image)));
-            List<int[]> tokens = new ArrayList<>();
-            for (NDArray a : idx) {
-                long[] l = a.toLongArray();
-                int[] t = new int[l.length];
-                for (int i = 0; i < l.length; i++) t[i] = (int) l[i];
-                tokens.add(t);
+            List<NDArray> idx = vae.imgToIdx(toTensor(m, images));                 // per scale (B, pn^2)
+            List<long[]> flat = new ArrayList<>();
+            for (NDArray a : idx) flat.add(a.toLongArray());
+            List<TokenPyramid> out = new ArrayList<>(images.size());
+            for (int b = 0; b < images.size(); b++) {
+                List<int[]> tokens = new ArrayList<>();
+                for (int k = 0; k < flat.size(); k++) {
+                    int len = config.patchNums().get(k) * config.patchNums().get(k);
+                    int[] t = new int[len];
+                    for (int i = 0; i < len; i++) t[i] = (int) flat.get(k)[b * len + i];
+                    tokens.add(t);
+                }
+                out.add(new TokenPyramid(List.copyOf(config.patchNums()), tokens));
             }
-            return new TokenPyramid(List.copyOf(config.patchNums()), tokens);
+            return out;
         }
     }
 

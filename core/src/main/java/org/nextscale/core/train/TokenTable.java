@@ -36,6 +36,11 @@ final class TokenTable {
         this.flipped = flipped;
     }
 
+    /** A table read from a token file ({@link TokenFile}): no flipped copies. */
+    static TokenTable of(List<Integer> patchNums, short[][] tokens) {
+        return new TokenTable(patchNums.stream().mapToInt(p -> p * p).toArray(), tokens, null);
+    }
+
     int length() {
         return length;
     }

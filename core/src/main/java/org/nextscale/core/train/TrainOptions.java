@@ -40,6 +40,7 @@ public final class TrainOptions {
         key("resume", Kind.PATH, "", "checkpoint to continue from");
         key("checkpoint_every", Kind.INT, "500", "write a checkpoint every N steps (0: only at the end)");
         key("tokenizer", Kind.PATH, "", "tokenizer model file (VAR training)");
+        key("tokens", Kind.PATH, "", "token table written by 'nextscale spark tokenize' with this tokenizer (VAR training reads it instead of tokenizing data)");
         key("order", Kind.TEXT, "var", "var (next-scale) or raster (next-token baseline over the last scale)");
         key("limit", Kind.INT, "0", "use at most N images (0: all)");
         key("flip", Kind.BOOL, "false", "random left-right flips");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nextscale.core.api.CancelToken;
@@ -45,6 +46,32 @@ final class VarTrainer {
     /** One step's inputs prepared on the loader thread. */
     record Batch(long[] tokens, long[] labels) {}
 
+    /** The training set: images to tokenize, or a token table read from a file. */
+    private record Data(LabeledImages images, TokenFile.Contents tokens) {
+        int size() { return images != null ? images.size() : tokens.size(); }
+        int numClasses() { return classNames().size(); }
+        List<String> classNames() { return images != null ? images.classNames() : tokens.classNames(); }
+        int[] labels() { return images != null ? images.labels() : tokens.labels(); }
+    }
+
+    private static Data open(TrainOptions o, ModelConfig tc, TokenFile.Contents tokens) throws IOException {
+        return tokens != null ? new Data(null, tokens) : new Data(Datasets.open(o.data(), o.limit(), tc.imageSize(), tc.channels(), o.seed()), null);
+    }
+
+    /** The token table of option tokens, checked against the tokenizer before any work; null without the option. */
+    private static TokenFile.Contents tokens(TrainOptions o, ModelConfig tc, String order, String tokenizerId) throws IOException {
+        Path p = o.path("tokens");
+        if (p == null) return null;
+        if (o.flip()) throw new IllegalArgumentException("flip needs the images: a token table holds the tokens of the unflipped images only; leave flip off with tokens");
+        if (o.isGiven("limit")) throw new IllegalArgumentException("limit selects images to tokenize; with tokens the whole table is used (tokenize fewer images instead)");
+        if (order.equals("raster")) throw new IllegalArgumentException("a token table holds next-scale tokens; the raster baseline (order raster) tokenizes the images itself");
+        TokenFile.Contents c = TokenFile.read(p);
+        if (!c.tokenizerId().equals(tokenizerId) || !c.patchNums().equals(tc.patchNums()))
+            throw new IllegalArgumentException("the token table " + p + " was made with another tokenizer (id " + c.tokenizerId().substring(0, 12)
+                    + ", this one " + tokenizerId.substring(0, 12) + "): tokenize the data again with this tokenizer's model");
+        return c;
+    }
+
     static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
         Checkpoint resume = TrainRun.readResume(given, PHASE);
         TrainOptions o = resume == null ? given : TrainRun.resumedOptions(given, resume);
@@ -52,11 +79,11 @@ final class VarTrainer {
         Path out = o.path("out") != null ? o.path("out") : Path.of(o.order().equals("raster") ? "raster.zip" : "var.zip");
         ModelConfig cfg;
         Map<String, HostTensor> weights;
-        LabeledImages data;
+        Data data;
         if (resume != null) {
             cfg = resume.config();
             weights = resume.weights();
-            data = Datasets.open(o.data(), o.limit(), cfg.imageSize(), cfg.channels(), o.seed());
+            data = open(o, cfg, tokens(o, cfg, cfg.order(), TokenFile.tokenizerId(cfg, weights)));
             if (data.numClasses() != cfg.var().numClasses())
                 throw new IllegalArgumentException("the data set has " + data.numClasses() + " classes but the checkpoint was trained on " + cfg.var().numClasses());
         } else {
@@ -64,7 +91,7 @@ final class VarTrainer {
             if (tokPath == null) throw new IllegalArgumentException("VAR training needs a tokenizer: give tokenizer=TOK.zip (a model file written by train-tokenizer)");
             ModelFile.Loaded tok = ModelFile.load(tokPath);
             ModelConfig tc = tok.config();
-            data = Datasets.open(o.data(), o.limit(), tc.imageSize(), tc.channels(), o.seed());
+            data = open(o, tc, tokens(o, tc, o.order(), TokenFile.tokenizerId(tc, tok.weights())));
             VarConfig vc = new VarConfig(data.numClasses(), o.integer("depth"), o.integer("width"), o.integer("heads"), 4.0, 1e-6,
                     false, true, o.real("cond_drop"));
             cfg = tc.withVar(vc, data.classNames(), o.order()).validate();
@@ -92,7 +119,9 @@ final class VarTrainer {
                     raster ? "raster" : "var", data.size(), numClasses, layout.length(), cfg.var().depth(), cfg.var().embedDim(),
                     paramCount / 1e6, steps, batch, o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device));
 
-            TokenTable table = TokenTable.build(vae, data, raster, o.flip(), batch, root, listener, cancel);
+            TokenTable table = data.tokens() != null ? TokenTable.of(cfg.patchNums(), data.tokens().tokens())
+                    : TokenTable.build(vae, data.images(), raster, o.flip(), batch, root, listener, cancel);
+            if (data.tokens() != null) listener.onMessage("read the tokens of " + data.size() + " images from " + o.path("tokens"));
             AdamW adam = new AdamW(params, new HashSet<>(var.weightNames()), 0.9, 0.95, 1e-8);
             ScaleStats stats = new ScaleStats(raster ? java.util.List.of(last) : cfg.patchNums(), raster);
             long start = 0;
@@ -109,6 +138,7 @@ final class VarTrainer {
             DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
             int len = table.length();
             long seed = o.seed();
+            int[] dataLabels = data.labels();
             Progress progress = new Progress(raster ? "raster" : PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
             VarStep step = new VarStep(var, vae, table, raster, smooth);
@@ -117,7 +147,7 @@ final class VarTrainer {
                 SeededRandom r = SeededRandom.of(seed, DROP_STREAM, s);
                 long[] labels = new long[idx.length];
                 for (int i = 0; i < idx.length; i++) {
-                    labels[i] = data.labels()[idx[i]];
+                    labels[i] = dataLabels[idx[i]];
                     if (r.nextFloat() < condDrop) labels[i] = numClasses;
                 }
                 return new Batch(table.gather(idx, flips), labels);

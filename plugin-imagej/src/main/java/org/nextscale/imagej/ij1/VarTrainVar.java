@@ -16,6 +16,7 @@ public class VarTrainVar extends MacroCommand<TrainVarCommand> {
         k.key("data", "data", "Data (folder of images, or fashion-mnist)").key("output", "output", "Output (model file to write)")
                 .key("steps", "steps", "Steps").key("batch", "batch", "Batch (images per step)").key("lr", "lr", "Lr (learning rate, empty = default)")
                 .key("tokenizer", "tokenizer", "Tokenizer (model file written by VAR Train Tokenizer)")
+                .key("tokens", "tokens", "Token table (optional, written by nextscale spark tokenize)")
                 .key("options", "options", "Options (more key=value training options)");
         k.passOthersTo("options");
     }

@@ -1,0 +1,111 @@
+package org.nextscale.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.EditMask;
+import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ImageAdapter;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.SampleOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edit}: in-painting, out-painting or class editing of every image with one box or mask. Image i is
+ * edited with a seed derived from (seed, its path), so results do not depend on partitioning.
+ */
+@Command(name = "edit", mixinStandardHelpOptions = true,
+        description = "Inpaints, outpaints or class-edits every image with a box or mask; writes the results and a Parquet index.")
+final class EditJob extends ImageJobs {
+    @Option(names = "--mode", required = true, description = "inpaint (regenerate the selection), outpaint (keep it, regenerate the rest) or class (regenerate the selection as --class)")
+    String mode;
+
+    static final class Region {
+        @Option(names = "--box", paramLabel = "y0,x0,y1,x1", description = "selection as fractions of each image")
+        String box;
+
+        @Option(names = "--mask", paramLabel = "MASK", description = "mask image (any Hadoop path): pixels brighter than half are the selection")
+        String mask;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Region region;
+
+    @Option(names = "--class", description = "class (number or name); needed for --mode class, optional otherwise")
+    String cls;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
+    double cfg;
+
+    @Option(names = "--top-p", defaultValue = "0.95", description = "top-p (default: ${DEFAULT-VALUE})")
+    double topP;
+
+    private byte[] maskBytes;
+
+    @Override
+    String jobName() {
+        return "edit";
+    }
+
+    @Override
+    String run(SparkSession spark, java.io.PrintStream err) throws Exception {
+        if (region.mask != null) {
+            Path p = new Path(region.mask);
+            try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+                maskBytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw new IOException("cannot read the mask " + region.mask + ": " + e.getMessage());
+            }
+            Output.decode(maskBytes);                                   // a bad mask fails here, before any work
+        }
+        return super.run(spark, err);
+    }
+
+    @Override
+    Work prepare(ModelRef ref) {
+        ref.requireTransformer("edit");
+        EditMode m = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "inpaint" -> EditMode.INPAINT;
+            case "outpaint" -> EditMode.OUTPAINT;
+            case "class", "class-edit", "class_edit" -> EditMode.CLASS_EDIT;
+            default -> throw new IllegalArgumentException("--mode must be inpaint, outpaint or class, got '" + mode + "'");
+        };
+        if (m == EditMode.CLASS_EDIT && cls == null) throw new IllegalArgumentException("--mode class needs --class (number or name)");
+        int c = cls == null ? SampleOptions.UNCONDITIONAL : ref.classIndex(cls);
+        if (region.box != null) EditMask.parseBox(region.box, 32, 32);  // a malformed box fails here
+        String box = region.box, name = mode.toLowerCase(Locale.ROOT);
+        byte[] maskImage = maskBytes;
+        long s0 = seed;
+        double g = cfg, tp = topP;
+        return (lease, images, paths) -> {
+            Image maskImg = maskImage == null ? null : Output.decode(maskImage);
+            List<Result> out = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i++) {
+                Image in = images.get(i);
+                EditMask mask = box != null ? EditMask.parseBox(box, in.height(), in.width()) : maskOf(maskImg, in);
+                long sd = GenerateJob.sampleSeed(s0, paths.get(i).hashCode(), paths.get(i).length());
+                Image r = lease.model().edit(in, mask, m, new SampleOptions(c, 1, g, 0, tp, sd, false), ProgressListener.NONE, CancelToken.none());
+                out.add(new Result(r, null, name));
+            }
+            return out;
+        };
+    }
+
+    private static EditMask maskOf(Image mask, Image like) {
+        Image m = ImageAdapter.resize(mask, like.height(), like.width());
+        boolean[] sel = new boolean[like.height() * like.width()];
+        for (int i = 0; i < sel.length; i++) sel[i] = m.data()[i] > 0.5f;
+        return new EditMask(like.height(), like.width(), sel);
+    }
+}

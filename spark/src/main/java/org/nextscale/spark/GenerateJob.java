@@ -1,0 +1,132 @@
+package org.nextscale.spark;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.SampleOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code generate}: N samples of each class as DIR/images/CLASS/sample-NNNNN.png plus the index table
+ * DIR/index. Sample i of class c is drawn with the seed {@link #sampleSeed}(seed, c, i) alone, one sample
+ * per model call, so the images do not depend on how Spark splits the work.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generates N samples of each given class, as PNG files plus a Parquet index.")
+final class GenerateJob extends Job {
+    @Option(names = "--classes", required = true, split = ",", paramLabel = "C,...", description = "class numbers or names")
+    List<String> classes;
+
+    @Option(names = "--per-class", required = true, paramLabel = "N", description = "samples per class")
+    int perClass;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the whole set (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
+    double cfg;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "top-k, 0 = off (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "0.95", description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
+    double topP;
+
+    @Option(names = "--smooth", description = "Gumbel-smoothed token embeddings")
+    boolean smooth;
+
+    @Option(names = "--format", defaultValue = "png", description = "png or tif (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder: images/ and index/")
+    String output;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "number of Spark partitions (0: Spark's default parallelism)")
+    int partitions;
+
+    /** SplitMix64 of (seed, class, index): independent of partitioning and batch size. */
+    static long sampleSeed(long seed, int cls, long i) {
+        long z = seed * 0x9E3779B97F4A7C15L + (cls + 1L) * 0xBF58476D1CE4E5B9L + (i + 1L) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    }
+
+    static StructType schema() {
+        return new StructType()
+                .add("class", DataTypes.IntegerType, false).add("class_name", DataTypes.StringType, false)
+                .add("index", DataTypes.LongType, false).add("seed", DataTypes.LongType, false)
+                .add("path", DataTypes.StringType, false).add("error", DataTypes.StringType, true);
+    }
+
+    @Override
+    String run(SparkSession spark, PrintStream err) throws Exception {
+        checkBatch();
+        if (perClass < 1) throw new IllegalArgumentException("--per-class must be at least 1, got " + perClass);
+        String fmt = ImageJobs.format(format);
+        ModelRef.Loaded m = ModelRef.open(model, device, spark.sparkContext().hadoopConfiguration());
+        ModelRef ref = m.ref();
+        ref.requireTransformer("generate");
+        int[] cls = classes.stream().mapToInt(ref::classIndex).toArray();
+        var mode = Output.prepare(spark, output, overwrite);
+        long total = (long) cls.length * perClass;
+        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        Broadcast<byte[]> bytes = spark.sparkContext().broadcast(m.bytes(), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+        Output.Files files = new Output.Files(Output.hadoopConf(spark));
+        String dir = Output.root(spark, output);
+        long per = perClass, s0 = seed;
+        double g = cfg, tp = topP;
+        int tk = topK;
+        boolean sm = smooth;
+        int b = batch;
+        try (JobProgress p = new JobProgress(spark.sparkContext(), "generate", total, output, err)) {
+            LongAccumulator done = p.done, failed = p.failed;
+            Dataset<Long> ids = spark.range(0, total, 1, parts);
+            Dataset<Row> index = ids.mapPartitions((MapPartitionsFunction<Long, Row>) it -> {
+                List<Row> out = new ArrayList<>();
+                try (ModelPool.Lease lease = ModelPool.borrow(ref, bytes)) {
+                    while (it.hasNext()) {
+                        long id = it.next();
+                        int c = cls[(int) (id / per)];
+                        long i = id % per, sd = sampleSeed(s0, c, i);
+                        String name = ref.classNames().get(c);
+                        String path = dir + "/images/" + ImageJobs.safe(name) + "/sample-" + String.format(Locale.ROOT, "%05d", i) + "." + fmt;
+                        String error = null;
+                        try {
+                            Image img = lease.model().generate(new SampleOptions(c, 1, g, tk, tp, sd, sm), ProgressListener.NONE, CancelToken.none()).get(0);
+                            files.write(path, Output.encode(img, ImageJobs.writer(fmt)));
+                        } catch (java.io.IOException | RuntimeException e) {
+                            error = e.getMessage();
+                            failed.add(1);
+                        }
+                        out.add(RowFactory.create(c, name, i, sd, path, error));
+                        if (out.size() % b == 0) done.add(b);
+                    }
+                    done.add(out.size() % b);
+                }
+                return out.iterator();
+            }, Encoders.row(schema()));
+            index.write().mode(mode).parquet(dir + "/index");
+            Output.markSuccess(spark, dir);
+            long bad = spark.read().parquet(dir + "/index").where("error IS NOT NULL").count();
+            return String.format(Locale.ROOT, "generate: %d images in %.1f s (%.2f images/s)%s; wrote %s/images and %s/index",
+                    total - bad, p.seconds(), total / p.seconds(), bad > 0 ? ", " + bad + " failed (see the index's error column)" : "", dir, dir);
+        } finally {
+            bytes.destroy();
+        }
+    }
+}

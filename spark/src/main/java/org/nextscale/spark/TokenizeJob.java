@@ -1,0 +1,193 @@
+package org.nextscale.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.TokenPyramid;
+import org.nextscale.core.eval.ImageMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tokenize}: one Parquet row per image with its token ids per scale; see {@link #schema}. Also
+ * writes the trainer's sidecar ({@link TokenSidecar}) inside the table's folder.
+ */
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = "Tokenizes every image of a folder tree or Parquet table into a Parquet token table (one row per image).")
+final class TokenizeJob extends Job {
+    static final String TOKENIZER_ID = "nextscale.tokenizer_id";
+
+    @Option(names = "--input", required = true, paramLabel = "DIR|TABLE", description = "folder of images (one sub-folder per class) or Parquet table")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "TABLE", description = "Parquet table to write (a folder)")
+    String output;
+
+    @Option(names = "--image-column", defaultValue = "image", description = "binary image column of a Parquet input (default: ${DEFAULT-VALUE})")
+    String imageColumn;
+
+    @Option(names = "--psnr", description = "also reconstruct each image and store the reconstruction's PSNR")
+    boolean psnr;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "repartition the input into P parts (0: as read)")
+    int partitions;
+
+    /** path, class, label, width, height, tokens (per scale, coarsest first), psnr, error. */
+    static StructType schema(ModelRef m) {
+        Metadata md = new MetadataBuilder().putString(TOKENIZER_ID, m.tokenizerId()).putString("nextscale.model", m.name())
+                .putString("nextscale.patch_nums", m.patchNums().toString()).build();
+        return new StructType(new StructField[] {
+                DataTypes.createStructField("path", DataTypes.StringType, false),
+                DataTypes.createStructField("class", DataTypes.StringType, false),
+                DataTypes.createStructField("label", DataTypes.IntegerType, false),
+                DataTypes.createStructField("width", DataTypes.IntegerType, true),
+                DataTypes.createStructField("height", DataTypes.IntegerType, true),
+                new StructField("tokens", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType, false), false), true, md),
+                DataTypes.createStructField("psnr", DataTypes.DoubleType, true),
+                DataTypes.createStructField("error", DataTypes.StringType, true)});
+    }
+
+    @Override
+    String run(SparkSession spark, PrintStream err) throws Exception {
+        checkBatch();
+        ModelRef.Loaded m = ModelRef.open(model, device, spark.sparkContext().hadoopConfiguration());
+        var mode = Output.prepare(spark, output, overwrite);
+        ImageInput in = ImageInput.open(spark, input, imageColumn);
+        Dataset<Row> rows = partitions > 0 ? in.rows().repartition(partitions) : in.rows();
+        Broadcast<byte[]> bytes = spark.sparkContext().broadcast(m.bytes(), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+        ModelRef ref = m.ref();
+        List<String> classes = in.classes();
+        int b = batch;
+        boolean withPsnr = psnr;
+        try (JobProgress p = new JobProgress(spark.sparkContext(), "tokenize", in.count(), output, err)) {
+            LongAccumulator done = p.done, failed = p.failed;
+            Dataset<Row> out = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Batches(it, b, part -> {
+                try (ModelPool.Lease lease = ModelPool.borrow(ref, bytes)) {
+                    List<Row> r = tokenize(lease, part, classes, withPsnr);
+                    done.add(part.size());
+                    for (Row row : r) if (!row.isNullAt(7)) failed.add(1);
+                    return r;
+                }
+            }), Encoders.row(schema(ref)));
+            // the encoder drops column metadata: put the tokenizer id back on the tokens column
+            out = out.withColumn("tokens", out.col("tokens").as("tokens", schema(ref).apply("tokens").metadata()));
+            out.write().mode(mode).parquet(output);
+            double tableSeconds = p.seconds();
+            long n = TokenSidecar.write(spark, output, ref, classes);
+            long bad = spark.read().parquet(output).where("error IS NOT NULL").count();
+            return String.format(Locale.ROOT, "tokenize: %d images in %.1f s (%.1f images/s; table %.1f s, token file %.1f s), %d could not be read%s; wrote %s",
+                    n + bad, p.seconds(), (n + bad) / p.seconds(), tableSeconds, p.seconds() - tableSeconds, bad,
+                    bad > 0 ? " (see the table's error column)" : "", output);
+        } finally {
+            bytes.destroy();
+        }
+    }
+
+    /** One batch: decode each image (a failure becomes that image's error row), tokenize the readable ones together. */
+    static List<Row> tokenize(ModelPool.Lease lease, List<Row> part, List<String> classes, boolean psnr) {
+        List<Image> images = new ArrayList<>();
+        Image[] decoded = new Image[part.size()];
+        String[] errors = new String[part.size()];
+        for (int i = 0; i < part.size(); i++) {
+            try {
+                decoded[i] = Output.decode(part.get(i).getAs("content"));
+                images.add(decoded[i]);
+            } catch (IOException | RuntimeException e) {
+                errors[i] = e.getMessage();
+            }
+        }
+        List<TokenPyramid> tokens;
+        try {
+            tokens = images.isEmpty() ? List.of() : lease.model().tokenize(images);
+        } catch (RuntimeException e) {
+            if (images.size() == 1) throw e;
+            // one image the model cannot take fails the batch: go one by one so only that image gets an error row
+            List<Row> out = new ArrayList<>();
+            for (Row r : part) out.addAll(tokenizeOne(lease, r, classes, psnr));
+            return out;
+        }
+        List<Image> rec = psnr && !images.isEmpty() ? lease.model().reconstruct(images) : null;
+        List<Row> out = new ArrayList<>(part.size());
+        int k = 0;
+        for (int i = 0; i < part.size(); i++) {
+            Row r = part.get(i);
+            String path = r.getAs("path"), cls = r.getAs("class");
+            int label = classes.indexOf(cls);
+            if (decoded[i] == null) {
+                out.add(RowFactory.create(path, cls, label, null, null, null, null, errors[i]));
+                continue;
+            }
+            TokenPyramid t = tokens.get(k);
+            int[][] perScale = t.tokens().toArray(new int[0][]);
+            Double q = rec == null ? null : ImageMetrics.psnr(decoded[i], rec.get(k));
+            out.add(RowFactory.create(path, cls, label, decoded[i].width(), decoded[i].height(), perScale, q, null));
+            k++;
+        }
+        return out;
+    }
+
+    private static List<Row> tokenizeOne(ModelPool.Lease lease, Row r, List<String> classes, boolean psnr) {
+        try {
+            return tokenize(lease, List.of(r), classes, psnr);
+        } catch (RuntimeException e) {
+            String path = r.getAs("path"), cls = r.getAs("class");
+            return List.of(RowFactory.create(path, cls, classes.indexOf(cls), null, null, null, null, "cannot be tokenized: " + e.getMessage()));
+        }
+    }
+
+    /** Pulls a partition's rows in batches of n and hands each batch to a function; lazy, so memory stays at one batch. */
+    static final class Batches implements Iterator<Row> {
+        interface Fn { List<Row> apply(List<Row> batch) throws Exception; }
+
+        private final Iterator<Row> in;
+        private final int n;
+        private final Fn fn;
+        private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+        Batches(Iterator<Row> in, int n, Fn fn) {
+            this.in = in;
+            this.n = n;
+            this.fn = fn;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext() && in.hasNext()) {
+                List<Row> part = new ArrayList<>(n);
+                while (part.size() < n && in.hasNext()) part.add(in.next());
+                try {
+                    current = fn.apply(part).iterator();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            return current.hasNext();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            return current.next();
+        }
+    }
+}

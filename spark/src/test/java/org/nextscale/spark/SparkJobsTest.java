@@ -1,0 +1,205 @@
+package org.nextscale.spark;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.TokenPyramid;
+import org.nextscale.core.api.TrainEvent;
+import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.api.VarModel;
+import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.train.TokenFile;
+import org.nextscale.core.train.TrainOptions;
+import org.nextscale.core.train.Training;
+
+/** The jobs on local[2] over 200 Fashion-MNIST PNGs (20 per class), against core run image by image. */
+class SparkJobsTest {
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Path images, small, table;
+    static final Path MODEL = Path.of(System.getProperty("nextscale.repo", ".."), "models/fashion-mnist.zip");
+    static String tokenizeSummary;
+
+    record Run(int rc, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = SparkMain.execute(spark, new PrintStream(o, true), new PrintStream(e, true), args);
+        return new Run(rc, o.toString(StandardCharsets.UTF_8).trim(), e.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        spark = SparkMain.start("local[2]", "nextscale-test");
+        images = BenchJob.writePngs(dir.resolve("images"), 200);
+        small = dir.resolve("small/shirts");
+        Files.createDirectories(small);
+        try (var s = Files.list(images.resolve("Shirt"))) {
+            for (Path p : s.sorted().limit(4).toList()) Files.copy(p, small.resolve(p.getFileName()));
+        }
+        Files.writeString(small.resolve("broken.png"), "not a png");
+        byte[] png = Files.readAllBytes(small.resolve(Files.list(small).filter(p -> !p.toString().contains("broken")).findFirst().orElseThrow().getFileName()));
+        Files.write(small.resolve("truncated.png"), java.util.Arrays.copyOf(png, png.length / 3));
+        table = dir.resolve("tokens.parquet");
+        Run r = run("tokenize", "--input", images.toString(), "--output", table.toString(), "--model", MODEL.toString(), "--batch", "16",
+                "--partitions", "3", "--psnr");
+        assertEquals(0, r.rc(), r.err());
+        tokenizeSummary = r.out();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) spark.stop();
+    }
+
+    @Test
+    void tokenizeGivesCoresTokensImageByImage() throws IOException {
+        assertTrue(Files.exists(table.resolve("_SUCCESS")), "Spark's _SUCCESS marker");
+        assertTrue(tokenizeSummary.startsWith("tokenize: 200 images"), tokenizeSummary);
+        List<Row> rows = spark.read().parquet(table.toString()).collectAsList();
+        assertEquals(200, rows.size());
+        var meta = spark.read().parquet(table.toString()).schema().apply("tokens").metadata();
+        List<String> classes;
+        try (var s = Files.list(images)) {
+            classes = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        try (VarModel m = VarModel.load(MODEL, Devices.parse("cpu"))) {
+            assertEquals(TokenFile.tokenizerId(org.nextscale.core.model.ModelFile.load(MODEL).config(),
+                    org.nextscale.core.model.ModelFile.load(MODEL).weights()), meta.getString(TokenizeJob.TOKENIZER_ID));
+            for (Row r : rows) {
+                Path p = Path.of(java.net.URI.create(r.getString(0)));
+                assertNull(r.getAs("error"), p.toString());
+                assertEquals(p.getParent().getFileName().toString(), r.getString(1));
+                assertEquals(classes.indexOf(r.getString(1)), r.getInt(2));
+                assertEquals(28, (int) r.getAs("width"));
+                TokenPyramid want = m.tokenize(ImageFiles.read(p));
+                List<int[]> got = TokenSidecar.perScale(r.getList(5));
+                assertEquals(want.numScales(), got.size());
+                for (int k = 0; k < got.size(); k++) assertArrayEquals(want.tokens().get(k), got.get(k), p + " scale " + k);
+                double psnr = r.getAs("psnr");
+                assertTrue(psnr > 15 && psnr < 60, "psnr " + psnr);
+            }
+        }
+        TokenFile.Contents c = TokenFile.read(table);
+        assertEquals(200, c.size());
+        assertEquals(classes, c.classNames());
+    }
+
+    @Test
+    void trainOnTheTokenTableMatchesTrainOnTheImages() throws IOException {
+        List<Double> fromImages = train("data", images.toString(), "a.zip");
+        List<Double> fromTokens = train("tokens", table.toString(), "b.zip");
+        assertEquals(4, fromImages.size());
+        assertEquals(fromImages, fromTokens);
+        // a table from another tokenizer is refused before training
+        Path other = dir.resolve("other.safetensors");
+        try (var o = Files.newOutputStream(other)) {
+            TokenFile.Writer w = new TokenFile.Writer(o, 1, "0123456789abcdef", List.of(1, 2, 3, 4, 6, 8), List.of("a"));
+            w.add(0, List.of(new int[1], new int[4], new int[9], new int[16], new int[36], new int[64]));
+            w.finish();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("tokens", other.toString(), "c.zip"));
+        assertTrue(e.getMessage().contains("made with another tokenizer"), e.getMessage());
+    }
+
+    private static List<Double> train(String key, String value, String out) throws IOException {
+        List<Double> losses = new ArrayList<>();
+        Map<String, String> o = new TreeMap<>(Map.of("tokenizer", MODEL.toString(), key, value, "steps", "4", "batch", "8",
+                "depth", "1", "width", "32", "heads", "2", "checkpoint_every", "0", "out", dir.resolve(out).toString()));
+        Training.trainVar(TrainOptions.parse(o), new TrainListener() {
+            @Override public void onStep(TrainEvent e) { losses.add(e.loss()); }
+        }, null);
+        return losses;
+    }
+
+    @Test
+    void generateGivesTheSameImagesWithOneAndFourPartitions() throws IOException {
+        Map<String, byte[]> one = generate("1"), four = generate("4");
+        assertEquals(6, one.size());
+        assertEquals(one.keySet(), four.keySet());
+        for (String k : one.keySet()) assertArrayEquals(one.get(k), four.get(k), k);
+        assertEquals(6, spark.read().parquet(dir.resolve("gen-1/index").toString()).where("error IS NULL").count());
+    }
+
+    private static Map<String, byte[]> generate(String partitions) throws IOException {
+        Path out = dir.resolve("gen-" + partitions);
+        Run r = run("generate", "--classes", "1,Sneaker", "--per-class", "3", "--seed", "7", "--output", out.toString(),
+                "--partitions", partitions, "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+        Map<String, byte[]> m = new TreeMap<>();
+        try (var s = Files.walk(out.resolve("images"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) m.put(out.relativize(p).toString(), Files.readAllBytes(p));
+        }
+        assertTrue(m.containsKey("images/Sneaker/sample-00002.png"), m.keySet().toString());
+        return m;
+    }
+
+    @Test
+    void unreadableImagesBecomeErrorRowsAndTheJobGoesOn() {
+        Path out = dir.resolve("small-tokens");
+        Run r = run("tokenize", "--input", small.toString(), "--output", out.toString(), "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("6 images") && r.out().contains("2 could not be read"), r.out());
+        List<Row> bad = spark.read().parquet(out.toString()).where("error IS NOT NULL").collectAsList();
+        assertEquals(2, bad.size());
+        assertTrue(bad.get(0).getString(bad.get(0).fieldIndex("error")).contains("image"), bad.toString());
+    }
+
+    @Test
+    void reconstructAndEditWriteImagesAndAnIndex() throws IOException {
+        Path rec = dir.resolve("rec");
+        Run r = run("reconstruct", "--input", small.toString(), "--output", rec.toString(), "--model", MODEL.toString(), "--batch", "3");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(Files.exists(rec.resolve("_SUCCESS")));
+        List<Row> idx = spark.read().parquet(rec.resolve("index").toString()).where("error IS NULL").collectAsList();
+        assertEquals(4, idx.size());
+        for (Row row : idx) {
+            assertTrue(row.<Double>getAs("psnr") > 15, row.toString());
+            assertTrue(Files.isRegularFile(Path.of(java.net.URI.create(row.getAs("path_out")))), row.toString());
+        }
+        Path edit = dir.resolve("edit");
+        r = run("edit", "--mode", "inpaint", "--box", "0.3,0.3,0.7,0.7", "--input", small.toString(), "--output", edit.toString(),
+                "--model", MODEL.toString(), "--format", "tif");
+        assertEquals(0, r.rc(), r.err());
+        List<Row> e = spark.read().parquet(edit.resolve("index").toString()).where("error IS NULL").collectAsList();
+        assertEquals(4, e.size());
+        assertEquals("inpaint", e.get(0).getAs("mode"));
+        assertTrue(((String) e.get(0).getAs("path_out")).endsWith(".tif"));
+    }
+
+    @Test
+    void badInputIsOneClearLineBeforeAnyWork() throws IOException {
+        Path notModel = dir.resolve("not-a-model.zip");
+        Files.writeString(notModel, "hello");
+        Run r = run("tokenize", "--input", small.toString(), "--output", dir.resolve("x").toString(), "--model", notModel.toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.err().startsWith("nextscale spark tokenize: model " + notModel + " is not a nextscale model file"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(dir.resolve("x")));
+        r = run("tokenize", "--input", small.toString(), "--output", table.toString(), "--model", MODEL.toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.err().contains("already exists: give --overwrite"), r.err());
+        r = run("generate", "--classes", "Unicorn", "--per-class", "1", "--output", dir.resolve("y").toString(), "--model", MODEL.toString());
+        assertTrue(r.err().contains("class 'Unicorn' does not exist"), r.err());
+        r = run("tokenize", "--input", dir.resolve("nowhere").toString(), "--output", dir.resolve("z").toString());
+        assertTrue(r.err().contains("does not exist"), r.err());
+    }
+}
