@@ -164,6 +164,23 @@ class SparkJobsTest {
     }
 
     @Test
+    void aParquetTableOfImageBytesIsAnInputToo() {
+        Path in = dir.resolve("images.parquet"), out = dir.resolve("from-table");
+        spark.read().format("binaryFile").load(images.resolve("Bag").toString()).limit(5)
+                .select(org.apache.spark.sql.functions.col("path"), org.apache.spark.sql.functions.col("content").as("pixels"))
+                .write().parquet(in.toString());
+        Run r = run("tokenize", "--input", in.toString(), "--output", out.toString(), "--model", MODEL.toString());
+        assertTrue(r.err().contains("no binary column 'image'") && r.err().contains("--image-column"), r.err());
+        r = run("tokenize", "--input", in.toString(), "--image-column", "pixels", "--output", out.toString(), "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        List<Row> got = spark.read().parquet(out.toString()).collectAsList();
+        Map<String, String> want = new TreeMap<>();
+        for (Row w : spark.read().parquet(table.toString()).where("class = 'Bag'").collectAsList()) want.put(w.getString(0), w.getList(5).toString());
+        assertEquals(5, got.size());
+        for (Row g : got) assertEquals(want.get(g.getString(0)), g.getList(5).toString(), g.getString(0));
+    }
+
+    @Test
     void reconstructAndEditWriteImagesAndAnIndex() throws IOException {
         Path rec = dir.resolve("rec");
         Run r = run("reconstruct", "--input", small.toString(), "--output", rec.toString(), "--model", MODEL.toString(), "--batch", "3");
