@@ -200,6 +200,21 @@ class SparkJobsTest {
         assertEquals(4, e.size());
         assertEquals("inpaint", e.get(0).getAs("mode"));
         assertTrue(((String) e.get(0).getAs("path_out")).endsWith(".tif"));
+        // a class edit with a mask image: the pixels outside the mask stay as they were
+        float[] m = new float[28 * 28];
+        for (int y = 8; y < 20; y++) for (int x = 8; x < 20; x++) m[y * 28 + x] = 1f;
+        Path mask = dir.resolve("mask.png");
+        ImageFiles.write(new org.nextscale.core.api.Image(1, 28, 28, m), mask);
+        Path cls = dir.resolve("class-edit");
+        r = run("edit", "--mode", "class", "--class", "Bag", "--mask", mask.toString(), "--input", small.toString(), "--output", cls.toString(),
+                "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        Row c = spark.read().parquet(cls.resolve("index").toString()).where("error IS NULL").orderBy("path_in").first();
+        var before = ImageFiles.read(Path.of(java.net.URI.create(c.getAs("path_in"))));
+        var after = ImageFiles.read(Path.of(java.net.URI.create(c.getAs("path_out"))));
+        assertEquals(before.data()[0], after.data()[0]);
+        assertEquals(before.data()[27 * 28 + 27], after.data()[27 * 28 + 27]);
+        assertEquals("class", c.getAs("mode"));
     }
 
     @Test
