@@ -57,13 +57,15 @@ final class BenchJob extends Job {
                 long t0 = System.nanoTime();
                 SparkSession spark = SparkMain.start(master, "nextscale bench");
                 double cold = 0, warm = 0;
+                java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
                 try {
                     for (int run = 0; run < 2; run++) {
                         long t = run == 0 ? t0 : System.nanoTime();
                         String[] args = {"tokenize", "--input", dir.toString(), "--output", tmp.resolve("out-" + run).toUri().toString(),
                                 "--batch", String.valueOf(batch), "--overwrite", "--device", device};
                         if (model != null) args = concat(args, "--model", model);
-                        if (SparkMain.execute(spark, new PrintStream(java.io.OutputStream.nullOutputStream()), err, args) != 0)
+                        summary.reset();
+                        if (SparkMain.execute(spark, new PrintStream(summary, true), err, args) != 0)
                             throw new IllegalStateException("the tokenize job failed on " + master);
                         double rate = files.size() / ((System.nanoTime() - t) / 1e9);
                         if (run == 0) cold = rate; else warm = rate;
@@ -73,6 +75,7 @@ final class BenchJob extends Job {
                 }
                 report.append(String.format(Locale.ROOT, "  %-24s %8.1f images/s warm, %8.1f cold (session start, broadcast and model load included)%n",
                         "Spark " + master, warm, cold));
+                report.append("      warm run: ").append(summary.toString().trim().replaceFirst(";? ?wrote .*$", "")).append('\n');
             }
             return report.toString().stripTrailing();
         } finally {

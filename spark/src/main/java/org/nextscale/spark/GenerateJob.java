@@ -55,7 +55,7 @@ final class GenerateJob extends Job {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder: images/ and index/")
     String output;
 
-    @Option(names = "--partitions", defaultValue = "0", description = "number of Spark partitions (0: Spark's default parallelism)")
+    @Option(names = "--partitions", defaultValue = "0", description = "number of Spark partitions (0: one per --batch samples, at least Spark's default parallelism)")
     int partitions;
 
     /** SplitMix64 of (seed, class, index): independent of partitioning and batch size. */
@@ -84,7 +84,8 @@ final class GenerateJob extends Job {
         int[] cls = classes.stream().mapToInt(ref::classIndex).toArray();
         var mode = Output.prepare(spark, output, overwrite);
         long total = (long) cls.length * perClass;
-        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        // by default one task per batch of samples: progress moves as tasks finish, and a lost task redoes little
+        int parts = partitions > 0 ? partitions : (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(100_000, (total + batch - 1) / batch));
         Broadcast<byte[]> bytes = spark.sparkContext().broadcast(m.bytes(), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
         Output.Files files = new Output.Files(Output.hadoopConf(spark));
         String dir = Output.root(spark, output);
@@ -92,7 +93,6 @@ final class GenerateJob extends Job {
         double g = cfg, tp = topP;
         int tk = topK;
         boolean sm = smooth;
-        int b = batch;
         try (JobProgress p = new JobProgress(spark.sparkContext(), "generate", total, output, err)) {
             LongAccumulator done = p.done, failed = p.failed;
             Dataset<Long> ids = spark.range(0, total, 1, parts);
@@ -114,9 +114,8 @@ final class GenerateJob extends Job {
                             failed.add(1);
                         }
                         out.add(RowFactory.create(c, name, i, sd, path, error));
-                        if (out.size() % b == 0) done.add(b);
+                        done.add(1);
                     }
-                    done.add(out.size() % b);
                 }
                 return out.iterator();
             }, Encoders.row(schema()));

@@ -20,6 +20,12 @@ final class JobProgress implements AutoCloseable {
     final LongAccumulator done;
     final LongAccumulator failed;
     private volatile boolean finished;
+    private static volatile boolean cancelled;
+
+    /** True once Ctrl-C (or a kill) cancelled a job of this JVM; its one line is printed already. */
+    static boolean cancelled() {
+        return cancelled;
+    }
 
     JobProgress(SparkContext sc, String job, long total, String output, PrintStream err) {
         this.job = job;
@@ -45,9 +51,14 @@ final class JobProgress implements AutoCloseable {
         ticker.start();
         hook = new Thread(() -> {
             if (finished) return;
+            cancelled = true;
+            sc.setLogLevel("OFF");                                     // the tasks' interruption is expected: no stack traces
             sc.cancelAllJobs();
             err.println();
             err.println("nextscale spark " + job + ": cancelled; " + output + " is not committed (no _SUCCESS): run the job again");
+            err.flush();
+            // Spark's thread pools report their interrupted work on stderr while the JVM stops: not the user's concern
+            System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
         });
         Runtime.getRuntime().addShutdownHook(hook);
     }

@@ -25,7 +25,7 @@ public final class SparkMain implements Runnable {
 
     public static void main(String[] args) {
         int rc = execute(null, System.out, System.err, args);
-        System.exit(rc);
+        if (!JobProgress.cancelled()) System.exit(rc);               // after Ctrl-C the JVM is shutting down already
     }
 
     /** Runs one job; with {@code session} null a session is started from --master (and stopped at the end). */
@@ -49,6 +49,7 @@ public final class SparkMain implements Runnable {
             }
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (JobProgress.cancelled()) return 130;
             Throwable t = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
             err.println("nextscale spark " + c.getCommandName() + ": " + message(t));
             if (Boolean.getBoolean("nextscale.debug")) t.printStackTrace(err);

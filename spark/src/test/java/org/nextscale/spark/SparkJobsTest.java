@@ -164,6 +164,23 @@ class SparkJobsTest {
     }
 
     @Test
+    void aParquetTableOfImageBytesIsAnInputToo() {
+        Path in = dir.resolve("images.parquet"), out = dir.resolve("from-table");
+        spark.read().format("binaryFile").load(images.resolve("Bag").toString()).limit(5)
+                .select(org.apache.spark.sql.functions.col("path"), org.apache.spark.sql.functions.col("content").as("pixels"))
+                .write().parquet(in.toString());
+        Run r = run("tokenize", "--input", in.toString(), "--output", out.toString(), "--model", MODEL.toString());
+        assertTrue(r.err().contains("no binary column 'image'") && r.err().contains("--image-column"), r.err());
+        r = run("tokenize", "--input", in.toString(), "--image-column", "pixels", "--output", out.toString(), "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        List<Row> got = spark.read().parquet(out.toString()).collectAsList();
+        Map<String, String> want = new TreeMap<>();
+        for (Row w : spark.read().parquet(table.toString()).where("class = 'Bag'").collectAsList()) want.put(w.getString(0), w.getList(5).toString());
+        assertEquals(5, got.size());
+        for (Row g : got) assertEquals(want.get(g.getString(0)), g.getList(5).toString(), g.getString(0));
+    }
+
+    @Test
     void reconstructAndEditWriteImagesAndAnIndex() throws IOException {
         Path rec = dir.resolve("rec");
         Run r = run("reconstruct", "--input", small.toString(), "--output", rec.toString(), "--model", MODEL.toString(), "--batch", "3");
@@ -183,6 +200,21 @@ class SparkJobsTest {
         assertEquals(4, e.size());
         assertEquals("inpaint", e.get(0).getAs("mode"));
         assertTrue(((String) e.get(0).getAs("path_out")).endsWith(".tif"));
+        // a class edit with a mask image: the pixels outside the mask stay as they were
+        float[] m = new float[28 * 28];
+        for (int y = 8; y < 20; y++) for (int x = 8; x < 20; x++) m[y * 28 + x] = 1f;
+        Path mask = dir.resolve("mask.png");
+        ImageFiles.write(new org.nextscale.core.api.Image(1, 28, 28, m), mask);
+        Path cls = dir.resolve("class-edit");
+        r = run("edit", "--mode", "class", "--class", "Bag", "--mask", mask.toString(), "--input", small.toString(), "--output", cls.toString(),
+                "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        Row c = spark.read().parquet(cls.resolve("index").toString()).where("error IS NULL").orderBy("path_in").first();
+        var before = ImageFiles.read(Path.of(java.net.URI.create(c.getAs("path_in"))));
+        var after = ImageFiles.read(Path.of(java.net.URI.create(c.getAs("path_out"))));
+        assertEquals(before.data()[0], after.data()[0]);
+        assertEquals(before.data()[27 * 28 + 27], after.data()[27 * 28 + 27]);
+        assertEquals("class", c.getAs("mode"));
     }
 
     @Test
