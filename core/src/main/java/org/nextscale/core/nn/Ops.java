@@ -97,14 +97,14 @@ public final class Ops {
     public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps, NDArray ones, NDArray zeros) {
         Shape s = x.getShape();
         long b = s.get(0), c = s.get(1), n = s.size() / (b * groups);
-        NDArray y = layerNorm(x.reshape(b, groups, n), ones, zeros, eps).reshape(s);    // (B, C, H, W)
+        NDArray y = then(layerNorm(x.reshape(b, groups, n), ones, zeros, eps), t -> t.reshape(s));  // (B, C, H, W)
         // the (1, C, 1, 1) views are made from the weights: hand them to x's manager so they do not pile
         // up in the weights' manager on every call
         NDArray g4 = gamma.reshape(1, c, 1, 1);
         NDArray b4 = beta.reshape(1, c, 1, 1);
         g4.attach(x.getManager());
         b4.attach(x.getManager());
-        return y.mul(g4).add(b4);
+        return then(then(y, t -> t.mul(g4)), t -> t.add(b4));
     }
 
     /**
@@ -149,6 +149,21 @@ public final class Ops {
 
     /** SiLU / swish: x * sigmoid(x). */
     public static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        NDArray sigmoid = Activation.sigmoid(x);
+        NDArray out = x.mul(sigmoid);
+        sigmoid.close();
+        return out;
+    }
+
+    /**
+     * f(t), then t's handle closed: for chains of full-size intermediates (a 256 px decoder level holds
+     * 42 MB per tensor), so each dies as soon as the next exists instead of when its manager closes.
+     * Safe under autograd, which keeps its own reference to whatever the backward pass reads (as PyTorch
+     * frees a tensor when Python rebinds its name). Never pass an array the caller still uses.
+     */
+    public static NDArray then(NDArray t, java.util.function.UnaryOperator<NDArray> f) {
+        NDArray out = f.apply(t);
+        t.close();
+        return out;
     }
 }

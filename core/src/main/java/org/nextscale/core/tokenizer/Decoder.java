@@ -51,7 +51,7 @@ final class Decoder {
 
     /** z (B, z_channels, h, w) -> (B, in_channels, h*ds, w*ds), unclamped. */
     NDArray forward(NDArray z) {
-        return head(trunk(z));
+        return Ops.then(trunk(z), this::head);
     }
 
     /** The last layer, conv_out: the trunk's features (B, C, H, W) -> image (B, in_channels, H, W), unclamped. */
@@ -61,18 +61,21 @@ final class Decoder {
 
     /** Everything before conv_out: z (B, z_channels, h, w) -> swish(norm_out(...)) (B, C, h*ds, w*ds). */
     NDArray trunk(NDArray z) {
+        // every stage's output replaces the last, which is closed at once (Ops.then): peak memory is a
+        // block's working set, not every level's activations
         NDArray h = convIn.forward(z);
-        h = mid1.forward(h);
-        if (midAttn != null) h = midAttn.forward(h);
-        h = mid2.forward(h);
+        h = Ops.then(h, mid1::forward);
+        if (midAttn != null) h = Ops.then(h, midAttn::forward);
+        h = Ops.then(h, mid2::forward);
         for (int i = 0; i < blocks.size(); i++) {
             for (int j = 0; j < blocks.get(i).size(); j++) {
-                h = blocks.get(i).get(j).forward(h);
-                if (!attns.get(i).isEmpty()) h = attns.get(i).get(j).forward(h);
+                h = Ops.then(h, blocks.get(i).get(j)::forward);
+                if (!attns.get(i).isEmpty()) h = Ops.then(h, attns.get(i).get(j)::forward);
             }
-            if (upsamples.get(i) != null) h = upsamples.get(i).forward(nearest2x(h));
+            Conv up = upsamples.get(i);
+            if (up != null) h = Ops.then(Ops.then(h, Decoder::nearest2x), up::forward);
         }
-        return Ops.silu(normOut.forward(h));                             // (B, C, H, W)
+        return Ops.then(Ops.then(h, normOut::forward), Ops::silu);     // (B, C, H, W)
     }
 
     /** F.interpolate(x, scale_factor=2, mode='nearest'): every pixel becomes a 2x2 block. (B,C,H,W)->(B,C,2H,2W) */

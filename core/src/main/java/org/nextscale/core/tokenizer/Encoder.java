@@ -51,18 +51,20 @@ final class Encoder {
 
     /** img (B, in_channels, H, W) -> (B, z_channels, H/ds, W/ds) with ds = 2^(levels-1). */
     NDArray forward(NDArray img) {
+        // as in Decoder.trunk: each stage's output replaces the last, which is closed at once
         NDArray h = convIn.forward(img);                                   // (B, ch, H, W)
         for (int i = 0; i < blocks.size(); i++) {
             for (int j = 0; j < blocks.get(i).size(); j++) {
-                h = blocks.get(i).get(j).forward(h);
-                if (!attns.get(i).isEmpty()) h = attns.get(i).get(j).forward(h);
+                h = Ops.then(h, blocks.get(i).get(j)::forward);
+                if (!attns.get(i).isEmpty()) h = Ops.then(h, attns.get(i).get(j)::forward);
             }
-            if (downsamples.get(i) != null)
-                h = downsamples.get(i).forward(h.pad(new Shape(0, 1, 0, 1), 0));   // (B, C, H/2, W/2)
+            Conv down = downsamples.get(i);
+            if (down != null)
+                h = Ops.then(Ops.then(h, t -> t.pad(new Shape(0, 1, 0, 1), 0)), down::forward);   // (B, C, H/2, W/2)
         }
-        h = mid1.forward(h);
-        if (midAttn != null) h = midAttn.forward(h);
-        h = mid2.forward(h);
-        return convOut.forward(Ops.silu(normOut.forward(h)));             // (B, z_channels, h, w)
+        h = Ops.then(h, mid1::forward);
+        if (midAttn != null) h = Ops.then(h, midAttn::forward);
+        h = Ops.then(h, mid2::forward);
+        return Ops.then(Ops.then(Ops.then(h, normOut::forward), Ops::silu), convOut::forward);   // (B, z_channels, h, w)
     }
 }

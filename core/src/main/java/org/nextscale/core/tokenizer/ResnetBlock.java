@@ -28,10 +28,13 @@ final class ResnetBlock {
         NDManager outer = x.getManager();
         try (NDManager scope = outer.newSubManager()) {
             x.tempAttach(scope);
-            NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
-            h = conv2.forward(Ops.silu(norm2.forward(h)));
+            // each intermediate is closed once the next exists (Ops.then): at 256 px a block would otherwise
+            // hold a dozen 42 MB tensors at once
+            NDArray h = Ops.then(Ops.then(norm1.forward(x), Ops::silu), conv1::forward);
+            h = Ops.then(Ops.then(Ops.then(h, norm2::forward), Ops::silu), conv2::forward);
             NDArray skip = ninShortcut != null ? ninShortcut.forward(x) : x;
             NDArray out = skip.add(h);
+            h.close();
             out.attach(outer);
             return out;
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VqVaeConfig;
+import org.nextscale.core.nn.Ops;
 import org.nextscale.core.nn.Params;
 
 /**
@@ -62,7 +63,7 @@ public final class VqVae {
 
     /** fhat (B, Cvae, h, w) -> (B, C, H, W) unclamped = decoder(post_quant_conv(fhat)). Differentiable. */
     public NDArray decode(NDArray fhat) {
-        return decoder.forward(postQuantConv.forward(fhat));
+        return Ops.then(postQuantConv.forward(fhat), decoder::forward);
     }
 
     /** img (B, C, H, W) -> per scale (B, pn*pn) int64 tokens (reference img_to_idxBl). */
@@ -77,7 +78,7 @@ public final class VqVae {
 
     /** fhat (B, Cvae, h, w) -> image (B, C, H, W) clamped to [-1, 1] (reference fhat_to_img). */
     public NDArray fhatToImg(NDArray fhat) {
-        return decode(fhat).clip(-1f, 1f);
+        return Ops.then(decode(fhat), t -> t.clip(-1f, 1f));
     }
 
     /**

@@ -89,13 +89,23 @@ public final class Sampler {
     public NDArray sample(NDArray labels, SampleOptions options, Edit edit, ProgressListener progress, CancelToken cancel,
                           SampleTrace trace) {
         if (options.cfg() < 0) throw new IllegalArgumentException("cfg must be >= 0, got " + options.cfg());
-        try (NoGrad noGrad = new NoGrad(); NDManager run = labels.getManager().newSubManager(); KvCache cache = var.newCache(run)) {
-            NDArray img = loop(run, labels.toLongArray(), options, edit, progress, cancel, trace, cache);
-            img.attach(labels.getManager());
-            return img;
+        try (NoGrad noGrad = new NoGrad()) {
+            NDArray fhat;
+            try (NDManager run = labels.getManager().newSubManager(); KvCache cache = var.newCache(run)) {
+                fhat = loop(run, labels.toLongArray(), options, edit, progress, cancel, trace, cache);   // (B, Cvae, side, side)
+                fhat.attach(labels.getManager());
+            }
+            // the KV cache and the per-scale arrays are freed before the decoder's full-size activations arrive
+            try (NDManager decode = labels.getManager().newSubManager()) {
+                fhat.attach(decode);
+                NDArray img = vae.fhatToImg(fhat).add(1f).mul(0.5f);                                  // (B, C, H, W) in [0, 1]
+                img.attach(labels.getManager());
+                return img;
+            }
         }
     }
 
+    /** The next-scale loop: the final f_hat (B, Cvae, side, side), owned by {@code run}. */
     private NDArray loop(NDManager run, long[] labelValues, SampleOptions o, Edit edit, ProgressListener progress,
                          CancelToken cancel, SampleTrace trace, KvCache cache) {
         int b = labelValues.length, numScales = patchNums.size(), side = patchNums.get(numScales - 1);
@@ -166,7 +176,7 @@ public final class Sampler {
             if (fhatListener != null) fhatListener.onScale(si, fhat);
         }
         if (trace != null) trace.fhat = HostTensor.fromNDArray(fhat);
-        return vae.fhatToImg(fhat).add(1f).mul(0.5f);                                            // (B, C, H, W) in [0, 1]
+        return fhat;
     }
 
     /** Keep mask of scale pn for every image: (B, pn*pn) float 0/1. */
