@@ -81,6 +81,7 @@ class BadInputCampaignTest {
         c.add(cli("--top-k -1", "top-k must be >= 0", "generate", "--model", m, "--n", "1", "--top-k", "-1", "--out", out));
         c.add(cli("--top-p 1.5", "top-p must be between 0 and 1", "generate", "--model", m, "--n", "1", "--top-p", "1.5", "--out", out));
         c.add(cli("--top-p -0.5", "top-p must be between 0 and 1", "generate", "--model", m, "--n", "1", "--top-p", "-0.5", "--out", out));
+        c.add(cli("--weights bf16", "--weights is .bf16.: use float32 \\(the default\\) or float16", "generate", "--model", m, "--n", "1", "--weights", "bf16", "--out", out));
         c.add(cli("--class 99", "unknown class '99'", "generate", "--model", m, "--n", "1", "--class", "99", "--out", out));
         c.add(cli("--class Sneakerz", "unknown class 'Sneakerz'", "generate", "--model", m, "--n", "1", "--class", "Sneakerz", "--out", out));
         c.add(cli("--n abc", "'abc' is not an int", "generate", "--model", m, "--n", "abc"));

@@ -8,6 +8,7 @@ import org.nextscale.core.api.Devices;
 import org.nextscale.core.bench.Bench;
 import org.nextscale.core.bench.OfficialBench;
 import org.nextscale.core.bench.Soak;
+import org.nextscale.core.model.WeightPrecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +27,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "engine threads (default: the engine's choice, one per core)")
     Integer threads;
+
+    @Option(names = "--weights", paramLabel = "PRECISION", description = "with an official --config: float32 (default) or float16 "
+            + "weight matrices in memory (see generate --weights)")
+    String weights;
 
     @Option(names = "--reps", defaultValue = "3", paramLabel = "N", description = "timed runs per task; the median counts (default: ${DEFAULT-VALUE})")
     int reps;
@@ -104,6 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (threads != null) cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
+        WeightPrecision precision = weights == null ? WeightPrecision.configured()
+                : WeightPrecision.parse(weights, "--weights");
+        cmd.add("-D" + WeightPrecision.PROPERTY + "=" + precision);
         cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "--worker", file.toString(),
                 "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup)));
         if (noRaster) cmd.add("--no-raster");
@@ -118,6 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         JsonObject j = com.google.gson.JsonParser.parseString(result).getAsJsonObject();
         j.addProperty("config", preset);
+        j.addProperty("weights", precision.toString());
         j.addProperty("threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         j.addProperty("allocator", Bench.allocator());
         PrintWriter out = spec.commandLine().getOut();

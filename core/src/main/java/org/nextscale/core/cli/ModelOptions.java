@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
+import org.nextscale.core.model.WeightPrecision;
 import picocli.CommandLine.Option;
 
 /** Options every model-using subcommand shares: the model file, the device and the sampling knobs. */
@@ -14,6 +15,11 @@ final class ModelOptions {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--weights", paramLabel = "PRECISION", description = "float32 (default) or float16: hold the transformer's weight "
+            + "matrices in memory as float16 (half their memory; arithmetic stays float32, samples differ slightly). "
+            + "Also set by NEXTSCALE_WEIGHTS")
+    String weights;
 
     @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance strength (default: ${DEFAULT-VALUE})")
     double cfg;
@@ -31,6 +37,21 @@ final class ModelOptions {
     boolean smooth;
 
     VarModel load() throws IOException {
+        if (weights != null) {
+            // the loader reads the precision from the property (as in every front end); set only for this load
+            String chosen = WeightPrecision.parse(weights, "--weights").toString(), before = System.getProperty(WeightPrecision.PROPERTY);
+            System.setProperty(WeightPrecision.PROPERTY, chosen);
+            try {
+                return loadModel();
+            } finally {
+                if (before == null) System.clearProperty(WeightPrecision.PROPERTY);
+                else System.setProperty(WeightPrecision.PROPERTY, before);
+            }
+        }
+        return loadModel();
+    }
+
+    private VarModel loadModel() throws IOException {
         return model == null ? VarModel.loadShipped(Devices.parse(device)) : VarModel.load(model, Devices.parse(device));
     }
 

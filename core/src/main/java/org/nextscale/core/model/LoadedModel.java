@@ -66,12 +66,14 @@ public final class LoadedModel implements VarModel {
 
     /** Loads a model file tensor by tensor into engine memory on {@code device}; progress counts bytes ("load"). */
     public static LoadedModel load(Path file, Device device, ProgressListener progress) throws IOException {
+        WeightPrecision precision = WeightPrecision.configured();
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            ModelFile.Streamed s = ModelFile.loadInto(file, manager, progress);
+            ModelFile.Streamed s = ModelFile.loadInto(file, manager, progress, precision);
+            String held = precision == WeightPrecision.FLOAT32 ? "float32" : "the transformer's matrices float16, computing in float32";
             String summary = ModelSummary.describe(s.config(), null) + String.format(Locale.ROOT,
-                    "weights:     %d tensors, %s parameters in total, %.1f MB in memory (float32; the file holds %s)%n", s.tensors(),
-                    ModelSummary.count(WeightSpec.parameterCount(s.config(), "")), s.memoryBytes() / 1e6, String.join("/", s.fileDtypes()));
+                    "weights:     %d tensors, %s parameters in total, %.1f MB in memory (%s; the file holds %s)%n", s.tensors(),
+                    ModelSummary.count(WeightSpec.parameterCount(s.config(), "")), s.memoryBytes() / 1e6, held, String.join("/", s.fileDtypes()));
             return new LoadedModel(s.config(), summary, manager, s.params());
         } catch (IOException | RuntimeException e) {
             manager.close();

@@ -184,12 +184,17 @@ public final class ModelFile {
      * {@code progress} counts bytes ("load"). Failures as {@link #load}.
      */
     public static Streamed loadInto(Path file, NDManager manager, ProgressListener progress) throws IOException {
+        return loadInto(file, manager, progress, WeightPrecision.FLOAT32);
+    }
+
+    /** As above, holding the weights {@code precision} names as float16 in memory (inference only). */
+    public static Streamed loadInto(Path file, NDManager manager, ProgressListener progress, WeightPrecision precision) throws IOException {
         String name = String.valueOf(file.getFileName());
         try (ZipFile zip = open(file)) {
             ModelConfig config = checkedConfig(zip, name);
             ZipEntry we = weightsEntry(zip, name);
             try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(we), 1 << 20)) {
-                WeightStreamer.Result r = WeightStreamer.read(in, we.getSize(), config, manager, name, progress);
+                WeightStreamer.Result r = WeightStreamer.read(in, we.getSize(), config, manager, name, progress, precision);
                 return new Streamed(config, r.params(), r.tensors(), r.memoryBytes(), r.fileDtypes());
             } catch (ZipException e) {
                 throw new IOException(name + ": " + WEIGHTS_ENTRY + " is damaged (" + e.getMessage() + ")");

@@ -36,6 +36,12 @@ final class WeightStreamer {
 
     static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress)
             throws IOException {
+        return read(in, size, config, manager, name, progress, WeightPrecision.FLOAT32);
+    }
+
+    /** As above, holding the tensors {@code precision} halves as float16 (converted one tensor at a time). */
+    static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress,
+                       WeightPrecision precision) throws IOException {
         List<WeightSpec.Entry> spec = WeightSpec.of(config);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         TreeSet<String> dtypes = new TreeSet<>();
@@ -46,14 +52,16 @@ final class WeightStreamer {
             for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
             WeightSpec.Fit fit = WeightSpec.fitDeclared(spec, byName);
             if (!fit.ok()) throw new IllegalArgumentException(name + ": " + ModelFile.mismatchMessage(config, byName.keySet(), fit));
-            for (WeightSpec.Entry e : spec) totals[0] += HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : 4);
+            for (WeightSpec.Entry e : spec)
+                totals[0] += HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : precision.halves(e.name(), e.shape()) ? 2 : 4);
             checkMemory(totals[0], name, manager);
             progress.progress("load", 0, totals[0]);
         }, (d, data) -> {
             boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
-            arrays.put(d.name(), toEngine(manager, d, data, integer, chunk));
+            boolean half = !integer && precision.halves(d.name(), d.shape());
+            arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk));
             dtypes.add(d.dtype());
-            totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : 4);
+            totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : half ? 2 : 4);
             progress.progress("load", totals[1], totals[0]);
         });
         Params params = new Params(manager);
@@ -62,28 +70,39 @@ final class WeightStreamer {
     }
 
     /**
-     * One tensor as a float32 / int64 array over a native buffer the engine keeps (no further copy on CPU):
-     * float32 and int64 bytes are copied from the file in 1 MB chunks; other dtypes (float16, bfloat16, ...)
-     * are converted in Java, one tensor at a time. Null when the file ends early (the caller reports it).
+     * One tensor as a float32 / int64 (or, when {@code half}, float16) array over a native buffer the engine
+     * keeps (no further copy on CPU): bytes already in that dtype are copied from the file in 1 MB chunks,
+     * float32 is converted to float16 chunk by chunk (so a halved tensor never exists in float32), other
+     * dtypes are converted in Java one tensor at a time. Null when the file ends early (the caller reports it).
      */
-    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, InputStream data, boolean integer, byte[] chunk)
+    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, InputStream data, boolean integer, boolean half, byte[] chunk)
             throws IOException {
         Shape shape = new Shape(d.shape());
         long n = HostTensor.numel(d.shape());
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) (n * (integer ? 8 : 4))).order(ByteOrder.nativeOrder());
-        boolean asIs = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && d.dtype().equals(integer ? "I64" : "F32");
+        DataType type = integer ? DataType.INT64 : half ? DataType.FLOAT16 : DataType.FLOAT32;
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) (n * type.getNumOfBytes())).order(ByteOrder.nativeOrder());
+        boolean asIs = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && d.dtype().equals(integer ? "I64" : half ? "F16" : "F32");
         if (asIs) {
             for (int r; buf.hasRemaining() && (r = data.read(chunk, 0, Math.min(chunk.length, buf.remaining()))) > 0; ) buf.put(chunk, 0, r);
             if (buf.hasRemaining()) return null;                     // the stream reports the truncation
+        } else if (half && d.dtype().equals("F32")) {
+            ByteBuffer floats = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            for (long left = n * 4; left > 0; ) {
+                int want = (int) Math.min(chunk.length, left);
+                if (data.readNBytes(chunk, 0, want) < want) return null;
+                for (int i = 0; i < want; i += 4) buf.putShort(HostTensor.floatToHalf(floats.getFloat(i)));
+                left -= want;
+            }
         } else {
             byte[] bytes = data.readNBytes((int) d.bytes());
             if (bytes.length < d.bytes()) return null;
             HostTensor t = new HostTensor(d.dtype(), d.shape(), bytes);
             if (integer) for (long v : t.toLongs()) buf.putLong(v);
+            else if (half) for (float v : t.toFloats()) buf.putShort(HostTensor.floatToHalf(v));
             else buf.asFloatBuffer().put(t.toFloats());
         }
         buf.rewind();
-        return manager.create(buf, shape, integer ? DataType.INT64 : DataType.FLOAT32);
+        return manager.create(buf, shape, type);
     }
 
     /** Refuses, before reading, weights that cannot fit in the memory the machine has free (CPU; Linux). */

@@ -202,7 +202,7 @@ public final class VarTransformer {
         // one product with the bias cat(q_bias, 0, v_bias), as the reference; k has no bias
         NDArray bias = NDArrays.concat(new NDList(w(p + "q_bias"), constants.zeros, w(p + "v_bias")));   // (3C)
         bias.attach(x.getManager());
-        NDArray qkv = Ops.linear(x, w(p + "mat_qkv.weight"), bias)
+        NDArray qkv = linear(x, p + "mat_qkv.weight", bias)
                 .reshape(b, l, 3, heads, hd).transpose(2, 0, 3, 1, 4);                          // (3, B, H, L, hd)
         NDArray q = qkv.get(0), k = qkv.get(1), v = qkv.get(2);                                   // (B, H, L, hd)
         if (cfg.attnL2Norm()) {
@@ -279,7 +279,20 @@ public final class VarTransformer {
     }
 
     private NDArray linear(NDArray x, String module) {
-        return Ops.linear(x, w(module + ".weight"), w(module + ".bias"));
+        return linear(x, module + ".weight", w(module + ".bias"));
+    }
+
+    /**
+     * x W^T + b. A weight held as float16 in memory (model.WeightPrecision) is cast to float32 for this call
+     * only, so the arithmetic is float32 either way and the copy is freed at once.
+     */
+    private NDArray linear(NDArray x, String weight, NDArray bias) {
+        NDArray m = w(weight);
+        if (m.getDataType() != DataType.FLOAT16) return Ops.linear(x, m, bias);
+        NDArray m32 = m.toType(DataType.FLOAT32, false);                                       // owned by the weights' manager
+        NDArray y = Ops.linear(x, m32, bias);
+        m32.close();
+        return y;
     }
 
     /** Moves an array computed from weights alone (so owned by the weights' manager) to {@code m}. */

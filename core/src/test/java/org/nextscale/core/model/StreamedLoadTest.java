@@ -79,4 +79,59 @@ class StreamedLoadTest {
         assertEquals(latency, split, 0.05 * latency + 1e-3, "transformer + decoder make up the image's time");
         assertTrue((double) r.get("peak_rss_mb") > 50 && (double) r.get("memory_gbps") > 0.1, r.toString());
     }
+
+    @Test
+    void float16WeightsHalveTheTransformerMatricesAndKeepSamplesClose() throws Exception {
+        Path f32 = TestPaths.parityModel("tiny-a", dir.resolve("half"));
+        Map<String, HostTensor> expected = ModelFile.load(f32).weights();
+        long halvedElements = 0;
+        try (NDManager m = NDManager.newBaseManager(); NDManager m32 = NDManager.newBaseManager()) {
+            ModelFile.Streamed half = ModelFile.loadInto(f32, m, ProgressListener.NONE, WeightPrecision.FLOAT16);
+            ModelFile.Streamed full = ModelFile.loadInto(f32, m32, ProgressListener.NONE);
+            for (String k : expected.keySet()) {
+                ai.djl.ndarray.NDArray a = half.params().get(k);
+                boolean matrix = k.startsWith("var.blocks.") && k.endsWith(".weight") && expected.get(k).shape().length == 2
+                        || k.equals("var.head.weight");
+                assertEquals(matrix ? ai.djl.ndarray.types.DataType.FLOAT16 : full.params().get(k).getDataType(), a.getDataType(), k);
+                if (matrix) {
+                    halvedElements += a.size();
+                    float[] want = expected.get(k).toFloats(), got = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], Math.abs(want[i]) / 1024 + 1e-7f, k + "[" + i + "]");
+                } else {
+                    assertEquals(expected.get(k), HostTensor.fromNDArray(a), k);
+                }
+            }
+            assertTrue(halvedElements > 0, "tiny-a has transformer matrices");
+            assertEquals(full.memoryBytes() - 2 * halvedElements, half.memoryBytes(), "2 bytes saved per halved element");
+        }
+        SampleOptions o = SampleOptions.defaults().withClass(1).withCount(4).withSeed(7);
+        String before = System.getProperty(WeightPrecision.PROPERTY);
+        try (VarModel full = VarModel.load(f32, Device.cpu())) {
+            System.setProperty(WeightPrecision.PROPERTY, "float16");
+            try (VarModel half = VarModel.load(f32, Device.cpu())) {
+                assertTrue(half.summary().contains("the transformer's matrices float16, computing in float32"), half.summary());
+                var a = full.generate(o, ProgressListener.NONE, CancelToken.none());
+                var b = half.generate(o, ProgressListener.NONE, CancelToken.none());
+                double diff = 0;
+                long n = 0;
+                for (int i = 0; i < a.size(); i++) {
+                    float[] x = a.get(i).data(), y = b.get(i).data();
+                    for (int j = 0; j < x.length; j++, n++) diff += Math.abs(x[j] - y[j]);
+                }
+                // the same seed samples (nearly) the same tokens: rounding weights to float16 moves the
+                // logits by about 1e-3, far less than what separates most sampled tokens
+                assertTrue(diff / n < 0.02, "mean |float32 - float16| pixel = " + diff / n);
+            }
+        } finally {
+            if (before == null) System.clearProperty(WeightPrecision.PROPERTY);
+            else System.setProperty(WeightPrecision.PROPERTY, before);
+        }
+    }
+
+    @Test
+    void anUnknownPrecisionIsRefusedNamingWhereItCameFrom() {
+        assertEquals(WeightPrecision.FLOAT16, WeightPrecision.parse(" FP16", "--weights"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WeightPrecision.parse("bf16", "--weights"));
+        assertEquals("--weights is 'bf16': use float32 (the default) or float16", e.getMessage());
+    }
 }
