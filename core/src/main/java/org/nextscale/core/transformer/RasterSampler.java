@@ -49,14 +49,14 @@ public final class RasterSampler {
         SplittableRandom rng = new SplittableRandom(o.seed());
         long[] tokens = new long[b * n];
         try (NoGrad noGrad = new NoGrad(); NDManager run = labels.getManager().newSubManager(); KvCache cache = var.newCache(run)) {
-            VarTransformer.Condition cond = var.condition(run.create(doubled));
+            VarTransformer.Condition cond = var.samplingCondition(run.create(doubled));
             NDArray x = var.firstBlock(cond);                                                   // (2B, 1, C)
             for (int p = 0; p < n; p++) {
                 cancel.check();
                 NDArray next;
                 try (NDManager step = run.newSubManager()) {
-                    for (NDArray a : new NDArray[] {x, cond.classEmb(), cond.siluClassEmb(), cond.shared()})
-                        if (a != null) a.tempAttach(step);
+                    x.tempAttach(step);
+                    for (NDArray a : cond.arrays()) a.tempAttach(step);
                     NDArray logits2 = var.step(cache, cond, x);                                   // (2B, 1, V)
                     NDArray logits = logits2.get("0:{}", b).mul((float) (1 + o.cfg())).sub(logits2.get("{}:", b).mul((float) o.cfg()));
                     NDArray idx = TokenSampling.multinomial(TokenSampling.filter(logits, o.topK(), o.topP()), rng); // (B, 1)

@@ -119,7 +119,7 @@ public final class Sampler {
             doubled[b + i] = numClasses;                                                          // unconditional half
         }
         SplittableRandom rng = new SplittableRandom(o.seed());
-        VarTransformer.Condition cond = var.condition(run.create(doubled));                    // (2B, ...)
+        VarTransformer.Condition cond = var.samplingCondition(run.create(doubled));            // (2B, ...)
         NDArray codebook = o.smooth() ? quant.embed(run.arange(quant.vocabSize()).toType(DataType.INT64, false).reshape(1, -1)) : null; // (1, V, Cvae)
         NDArray x = var.firstBlock(cond);                                                      // (2B, first_l, C)
         NDArray fhat = run.zeros(new Shape(b, cvae, side, side));
@@ -129,8 +129,8 @@ public final class Sampler {
             double ratio = numScales > 1 ? si / (double) (numScales - 1) : 0;
             NDArray newX = null, newFhat;
             try (NDManager step = run.newSubManager()) {
-                for (NDArray a : new NDArray[] {x, fhat, cond.classEmb(), cond.siluClassEmb(), cond.shared(), codebook})
-                    if (a != null) a.tempAttach(step);
+                for (NDArray a : new NDArray[] {x, fhat, codebook}) if (a != null) a.tempAttach(step);
+                for (NDArray a : cond.arrays()) a.tempAttach(step);
                 NDArray logits2 = var.step(cache, cond, x);                                      // (2B, l, V)
                 double t = o.cfg() * ratio;
                 NDArray logits = logits2.get("0:{}", b).mul((float) (1 + t)).sub(logits2.get("{}:", b).mul((float) t)); // (B, l, V)

@@ -71,8 +71,19 @@ public final class VarTransformer {
         return params;
     }
 
-    /** The class embedding and what every block derives from it. */
-    public record Condition(NDArray classEmb, NDArray siluClassEmb, NDArray shared) {}
+    /**
+     * The class embedding and what every block derives from it; {@code ada}, when not null, holds each
+     * block's AdaLN parameters (B, 1, 6, C) computed once for a whole sampling run.
+     */
+    public record Condition(NDArray classEmb, NDArray siluClassEmb, NDArray shared, List<NDArray> ada) {
+        /** Every array it holds, for a caller that scopes them (tempAttach) per step. */
+        public List<NDArray> arrays() {
+            List<NDArray> all = new ArrayList<>();
+            for (NDArray a : new NDArray[] {classEmb, siluClassEmb, shared}) if (a != null) all.add(a);
+            if (ada != null) all.addAll(ada);
+            return all;
+        }
+    }
 
     /** labels (B) int64, num_classes = unconditional; already label-dropped for training. */
     public Condition condition(NDArray labels) {
@@ -83,7 +94,28 @@ public final class VarTransformer {
         NDArray shared = null;
         if (cfg.sharedAln())
             shared = linear(silu, "shared_ada_lin.1").reshape(-1, 1, 6, c);                      // (B, 1, 6, C)
-        return new Condition(emb, silu, shared);
+        return new Condition(emb, silu, shared, null);
+    }
+
+    /**
+     * As {@link #condition}, with every block's AdaLN parameters computed now, once, instead of at every
+     * step: they depend on the class alone, and their weights are a third of each block's (read at every
+     * step of a memory-bound small-batch sampler). Same values as computing them per step. No gradients.
+     */
+    public Condition samplingCondition(NDArray labels) {
+        Condition c = condition(labels);
+        if (cfg.sharedAln()) return c;
+        List<NDArray> ada = new ArrayList<>();
+        for (int i = 0; i < cfg.depth(); i++) ada.add(blockAda(i, c));                          // (B, 1, 6, C) each
+        return new Condition(c.classEmb(), c.siluClassEmb(), null, ada);
+    }
+
+    /** Block i's AdaLN parameters (B, 1, 6, C): shared plus its own offset, or its own linear layer. */
+    private NDArray blockAda(int i, Condition cond) {
+        String p = "blocks." + i + ".";
+        return cfg.sharedAln()
+                ? cond.shared().add(w(p + "ada_gss"))
+                : linear(cond.siluClassEmb(), p + "ada_lin.1").reshape(-1, 1, 6, cfg.embedDim());
     }
 
     /**
@@ -174,12 +206,10 @@ public final class VarTransformer {
         NDManager outer = x.getManager();
         try (NDManager scope = outer.newSubManager()) {
             x.tempAttach(scope);
-            int c = cfg.embedDim();
             String p = "blocks." + i + ".";
-            NDArray ada = cfg.sharedAln()
-                    ? cond.shared().add(w(p + "ada_gss"))                                        // (B, 1, 6, C)
-                    : linear(cond.siluClassEmb(), p + "ada_lin.1").reshape(-1, 1, 6, c);
-            ada.attach(scope);
+            NDArray ada = cond.ada() != null ? cond.ada().get(i) : blockAda(i, cond);              // (B, 1, 6, C)
+            if (cond.ada() == null) ada.attach(scope);
+            else ada.tempAttach(scope);                                                          // what is derived from it dies here
             NDList six = ada.split(6, 2);                                                        // 6 x (B, 1, 1, C)
             NDArray gamma1 = six.get(0).squeeze(2), gamma2 = six.get(1).squeeze(2);               // (B, 1, C)
             NDArray scale1 = six.get(2).squeeze(2), scale2 = six.get(3).squeeze(2);
