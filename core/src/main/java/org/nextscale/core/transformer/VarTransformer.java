@@ -319,10 +319,9 @@ public final class VarTransformer {
     private NDArray linear(NDArray x, String weight, NDArray bias) {
         NDArray m = w(weight);
         if (m.getDataType() != DataType.FLOAT16) return Ops.linear(x, m, bias);
-        NDArray m32 = m.toType(DataType.FLOAT32, false);                                       // owned by the weights' manager
-        NDArray y = Ops.linear(x, m32, bias);
-        m32.close();
-        return y;
+        try (NDArray m32 = m.toType(DataType.FLOAT32, false)) {                                // owned by the weights' manager
+            return Ops.linear(x, m32, bias);
+        }
     }
 
     /** Moves an array computed from weights alone (so owned by the weights' manager) to {@code m}. */
