@@ -163,7 +163,7 @@ public final class Ops {
      */
     public static NDArray then(NDArray t, java.util.function.UnaryOperator<NDArray> f) {
         NDArray out = f.apply(t);
-        t.close();
+        if (out != t) t.close();                                  // some engine calls return their input when there is nothing to do
         return out;
     }
 }
