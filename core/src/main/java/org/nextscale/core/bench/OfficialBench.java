@@ -145,9 +145,11 @@ public final class OfficialBench {
             m.generate(one(cfg), ProgressListener.NONE, CancelToken.none());
             double latency = (System.nanoTime() - t0) / 1e9;
             int steps = side * side;
-            // bytes a step must read: every transformer weight but the embedding tables, of which it reads a row
-            long params = WeightSpec.parameterCount(cfg, "var.") - (long) (var.var().numClasses() + 1) * var.var().embedDim()
-                    - (long) (steps + 1) * var.var().embedDim();
+            // bytes a step must read: every transformer weight but the embedding tables, of which it reads a row,
+            // and the blocks' AdaLN layers, which the sampler applies once per image (VarTransformer.samplingCondition)
+            long c = var.var().embedDim();
+            long ada = var.var().sharedAln() ? 0 : (long) var.var().depth() * (c * 6 * c + 6 * c);
+            long params = WeightSpec.parameterCount(cfg, "var.") - (long) (var.var().numClasses() + 1) * c - (long) (steps + 1) * c - ada;
             double stepS = latency / steps, bound = params * 4.0 / (gbps * 1e9);
             r.put("raster_latency_s", latency);
             r.put("raster_step_ms", stepS * 1e3);
