@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * How a loaded model holds its transformer's weight matrices in memory. FLOAT32 (the default) is the
  * file's precision and the reference's. FLOAT16 halves the memory of every Linear weight of the transformer
- * (blocks and head: 74% of VAR-d16's 419 M parameters) and casts each to float32 for the call that uses it,
+ * (blocks and head: 73% of VAR-d16's 419 M parameters) and casts each to float32 for the call that uses it,
  * so all arithmetic stays float32; the weights themselves are rounded to float16 (11-bit mantissa), so
  * samples differ slightly from float32's. Chosen with the system property {@code nextscale.weights} or the
  * environment variable {@code NEXTSCALE_WEIGHTS} (float32 or float16), so every front end honours it.
