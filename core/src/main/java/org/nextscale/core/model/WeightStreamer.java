@@ -86,11 +86,16 @@ final class WeightStreamer {
             for (int r; buf.hasRemaining() && (r = data.read(chunk, 0, Math.min(chunk.length, buf.remaining()))) > 0; ) buf.put(chunk, 0, r);
             if (buf.hasRemaining()) return null;                     // the stream reports the truncation
         } else if (half && d.dtype().equals("F32")) {
-            ByteBuffer floats = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            java.nio.FloatBuffer floats = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            java.nio.ShortBuffer halves = buf.asShortBuffer();
+            float[] f = new float[chunk.length / 4];
+            short[] h = new short[f.length];
             for (long left = n * 4; left > 0; ) {
-                int want = (int) Math.min(chunk.length, left);
+                int want = (int) Math.min(chunk.length, left), count = want / 4;
                 if (data.readNBytes(chunk, 0, want) < want) return null;
-                for (int i = 0; i < want; i += 4) buf.putShort(HostTensor.floatToHalf(floats.getFloat(i)));
+                floats.get(0, f, 0, count);                                  // bulk copies: per-element buffer calls cost 2x
+                for (int i = 0; i < count; i++) h[i] = HostTensor.floatToHalf(f[i]);
+                halves.put(h, 0, count);
                 left -= want;
             }
         } else {
