@@ -70,7 +70,7 @@ final class EvalCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress();
         EvalResult r;
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(model.device));
-             VarModel m = VarModel.load(modelFile, Devices.parse(model.device))) {
+             VarModel m = model.load(modelFile)) {
             Classifier clf = Classifier.load(classifierFile, manager);
             progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n
                     + (m.config().hasTransformer() ? " samples" : " real images (tokenizer-only model: no samples)") + ", seed " + model.seed);

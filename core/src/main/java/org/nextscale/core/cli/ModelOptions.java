@@ -37,22 +37,25 @@ final class ModelOptions {
     boolean smooth;
 
     VarModel load() throws IOException {
-        if (weights != null) {
-            // the loader reads the precision from the property (as in every front end); set only for this load
-            String chosen = WeightPrecision.parse(weights, "--weights").toString(), before = System.getProperty(WeightPrecision.PROPERTY);
-            System.setProperty(WeightPrecision.PROPERTY, chosen);
-            try {
-                return loadModel();
-            } finally {
-                if (before == null) System.clearProperty(WeightPrecision.PROPERTY);
-                else System.setProperty(WeightPrecision.PROPERTY, before);
-            }
-        }
-        return loadModel();
+        return load(model);
     }
 
-    private VarModel loadModel() throws IOException {
-        return model == null ? VarModel.loadShipped(Devices.parse(device)) : VarModel.load(model, Devices.parse(device));
+    /** {@code file} (null: the shipped model), with the weights' precision --weights asks for. */
+    VarModel load(Path file) throws IOException {
+        if (weights == null) return open(file);
+        // the loader reads the precision from the property (as in every front end); set only for this load
+        String chosen = WeightPrecision.parse(weights, "--weights").toString(), before = System.getProperty(WeightPrecision.PROPERTY);
+        System.setProperty(WeightPrecision.PROPERTY, chosen);
+        try {
+            return open(file);
+        } finally {
+            if (before == null) System.clearProperty(WeightPrecision.PROPERTY);
+            else System.setProperty(WeightPrecision.PROPERTY, before);
+        }
+    }
+
+    private VarModel open(Path file) throws IOException {
+        return file == null ? VarModel.loadShipped(Devices.parse(device)) : VarModel.load(file, Devices.parse(device));
     }
 
     SampleOptions sampling(int classId, int count) {

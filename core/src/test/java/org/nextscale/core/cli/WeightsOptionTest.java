@@ -1,0 +1,36 @@
+package org.nextscale.core.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nextscale.core.TestPaths;
+import org.nextscale.core.model.WeightPrecision;
+
+/** `--weights float16` loads the model with float16 matrices for that command only; a bad value is one clear line. */
+class WeightsOptionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void float16WeightsGenerateAndLeaveTheProcessSettingAsItWas() throws Exception {
+        Path model = TestPaths.parityModel("tiny-a", Files.createDirectories(dir.resolve("models")));
+        Path half = dir.resolve("half.png"), full = dir.resolve("full.png");
+        assertNull(System.getProperty(WeightPrecision.PROPERTY), "the test JVM starts without a precision");
+        Object[] r = ModelCommandsTest.run("generate", "--model", model.toString(), "--weights", "float16", "--n", "1", "--out", half.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertNull(System.getProperty(WeightPrecision.PROPERTY), "--weights is restored after the load");
+        r = ModelCommandsTest.run("generate", "--model", model.toString(), "--n", "1", "--out", full.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertEquals(32, ImageIO.read(half.toFile()).getWidth());
+        assertEquals(32, ImageIO.read(full.toFile()).getWidth());
+
+        r = ModelCommandsTest.run("generate", "--model", model.toString(), "--weights", "bf16", "--n", "1", "--out", dir.resolve("x.png").toString());
+        assertEquals(1, r[0]);
+        assertEquals("nextscale generate: --weights is 'bf16': use float32 (the default) or float16", ((String) r[2]).strip());
+        assertFalse(Files.exists(dir.resolve("x.png")));
+    }
+}
