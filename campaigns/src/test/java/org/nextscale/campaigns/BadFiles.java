@@ -1,5 +1,8 @@
 package org.nextscale.campaigns;
 
+import static org.nextscale.core.model.ForgedFiles.forgedSafetensors;
+import static org.nextscale.core.model.ForgedFiles.rewrite;
+
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.io.FileSaver;
@@ -119,14 +122,6 @@ final class BadFiles {
         return b;
     }
 
-    /** A safetensors file whose one tensor claims {@code numel} floats but has 16 bytes. */
-    static byte[] forgedSafetensors(long numel) {
-        byte[] json = ("{\"w\":{\"dtype\":\"F32\",\"shape\":[" + numel + "],\"data_offsets\":[0," + 4 * numel + "]}}").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 16).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(json.length).put(json);
-        return b.array();
-    }
-
     /** torch.save's layout with a pickle that is os.system("touch pwned") through GLOBAL + REDUCE. */
     void hostilePth(Path file) throws IOException {
         ByteArrayOutputStream pkl = new ByteArrayOutputStream();
@@ -144,22 +139,6 @@ final class BadFiles {
             zip.putNextEntry(new ZipEntry("archive/data.pkl"));
             zip.write(pkl.toByteArray());
             zip.closeEntry();
-        }
-    }
-
-    /** Copies a zip, replacing or adding entries. */
-    static void rewrite(Path from, Path to, Map<String, byte[]> replace) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(from.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-        }
-        entries.putAll(replace);
-        try (OutputStream out = Files.newOutputStream(to); ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
         }
     }
 }
