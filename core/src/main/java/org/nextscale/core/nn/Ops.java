@@ -46,6 +46,15 @@ public final class Ops {
         return true;
     }
 
+    /**
+     * Whether gradient recording is off for this thread (sampling and evaluation run under NoGrad): then fresh
+     * intermediates may be updated in place. Not decided from the arrays: an intermediate does not report the
+     * gradient it will carry, and an in-place update of a tensor autograd kept breaks the backward pass.
+     */
+    static boolean gradOff(NDArray x) {
+        return "PyTorch".equals(x.getManager().getEngine().getEngineName()) && !ai.djl.pytorch.jni.JniUtils.isGradMode();
+    }
+
     private static NDArray engineConv2d(NDArray x, NDArray w, NDArray b, int stride, int pad) {
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
                 .singletonOrThrow();
@@ -104,6 +113,7 @@ public final class Ops {
         NDArray b4 = beta.reshape(1, c, 1, 1);
         g4.attach(x.getManager());
         b4.attach(x.getManager());
+        if (gradOff(x)) return y.muli(g4).addi(b4);                                         // y is ours: in place
         return then(then(y, t -> t.mul(g4)), t -> t.add(b4));
     }
 
@@ -143,16 +153,33 @@ public final class Ops {
      */
     public static NDArray geluTanh(NDArray x) {
         float a = (float) (2 * Math.sqrt(2.0 / Math.PI)), b = (float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715);
+        if (gradOff(x)) {                                          // same arithmetic, two allocations instead of five
+            NDArray t = x.square().muli(b).addi(a).muli(x);        // x (a + b x^2)
+            NDArray s = Activation.sigmoid(t);
+            t.close();
+            return s.muli(x);
+        }
         NDArray poly = scale(x.square(), b).addi(a);               // a + b x^2
         return x.mul(Activation.sigmoid(x.mul(poly)));
     }
 
-    /** SiLU / swish: x * sigmoid(x). */
+    /** SiLU / swish: x * sigmoid(x); one allocation instead of two when autograd records nothing. */
     public static NDArray silu(NDArray x) {
         NDArray sigmoid = Activation.sigmoid(x);
+        if (gradOff(x)) return sigmoid.muli(x);                    // the sigmoid's buffer becomes the result
         NDArray out = x.mul(sigmoid);
         sigmoid.close();
         return out;
+    }
+
+    /**
+     * fresh * m + a (m and a broadcast), the AdaLN modulation and gated residual of a transformer block.
+     * {@code fresh} must be an intermediate only the caller holds: with gradient recording off (sampling,
+     * evaluation) the result is computed in its buffer, saving two full-size allocations; the values are the same.
+     */
+    public static NDArray mulAdd(NDArray fresh, NDArray m, NDArray a) {
+        if (gradOff(fresh)) return fresh.muli(m).addi(a);
+        return fresh.mul(m).add(a);
     }
 
     /**

@@ -214,11 +214,12 @@ public final class VarTransformer {
             NDArray gamma1 = six.get(0).squeeze(2), gamma2 = six.get(1).squeeze(2);               // (B, 1, C)
             NDArray scale1 = six.get(2).squeeze(2), scale2 = six.get(3).squeeze(2);
             NDArray shift1 = six.get(4).squeeze(2), shift2 = six.get(5).squeeze(2);
-            NDArray h = layerNorm(x).mul(scale1.add(1f)).add(shift1);
-            NDArray y = x.add(attention(i, h, mask, cache).mul(gamma1));
-            h = layerNorm(y).mul(scale2.add(1f)).add(shift2);
+            // fresh intermediates are modulated in place when nothing is recorded (Ops.mulAdd)
+            NDArray h = Ops.mulAdd(layerNorm(x), scale1.add(1f), shift1);
+            NDArray y = Ops.mulAdd(attention(i, h, mask, cache), gamma1, x);
+            h = Ops.mulAdd(layerNorm(y), scale2.add(1f), shift2);
             NDArray ffn = linear(Ops.geluTanh(linear(h, p + "ffn.fc1")), p + "ffn.fc2");
-            NDArray out = y.add(ffn.mul(gamma2));                                                // (B, L, C)
+            NDArray out = Ops.mulAdd(ffn, gamma2, y);                                            // (B, L, C)
             out.attach(outer);
             return out;
         }
@@ -266,7 +267,7 @@ public final class VarTransformer {
         int c = cfg.embedDim();
         NDList ss = linear(cond.siluClassEmb(), "head_nm.ada_lin.1").reshape(-1, 1, 2, c).split(2, 2);
         NDArray scale = ss.get(0).squeeze(2), shift = ss.get(1).squeeze(2);                      // (B, 1, C)
-        NDArray h = layerNorm(x).mul(scale.add(1f)).add(shift);
+        NDArray h = Ops.mulAdd(layerNorm(x), scale.add(1f), shift);
         return linear(h, "head");                                                                // (B, L, V)
     }
 
