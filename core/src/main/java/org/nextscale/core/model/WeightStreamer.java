@@ -23,10 +23,12 @@ import org.nextscale.core.nn.Params;
 
 /**
  * Reads a model's weights.safetensors one tensor at a time straight into engine memory: each tensor's bytes
- * become a float32 (or int64) native buffer the engine uses as it is, and the Java copy is dropped at once,
- * so loading needs the weights' size once (not twice, as a whole Java copy and then an engine copy). Before any
- * tensor is read the header is checked against model.json, and the memory the weights need against what
- * the machine has free.
+ * go into one reusable native scratch buffer, the engine copies them into memory of its own, and the scratch
+ * takes the next tensor, so loading needs the weights' size once (not twice, as a whole Java copy and then an
+ * engine copy). The weights do not live in Java direct buffers, whose total the JVM caps at its heap size
+ * (-Xmx, or -XX:MaxDirectMemorySize): a 1.7 GB model loads in a JVM of any heap size that holds the largest
+ * tensor. Before any tensor is read the header is checked against model.json, and the memory the weights need
+ * against what the machine has free.
  */
 final class WeightStreamer {
     private WeightStreamer() {}
@@ -47,19 +49,25 @@ final class WeightStreamer {
         TreeSet<String> dtypes = new TreeSet<>();
         long[] totals = {0, 0};                                        // bytes in memory, bytes read so far
         byte[] chunk = new byte[1 << 20];
+        ByteBuffer[] scratch = {null};                                 // sized to the largest tensor once the header is read
         SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
             Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
             for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
             WeightSpec.Fit fit = WeightSpec.fitDeclared(spec, byName);
             if (!fit.ok()) throw new IllegalArgumentException(name + ": " + ModelFile.mismatchMessage(config, byName.keySet(), fit));
-            for (WeightSpec.Entry e : spec)
-                totals[0] += HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : precision.halves(e.name(), e.shape()) ? 2 : 4);
+            long largest = 0;
+            for (WeightSpec.Entry e : spec) {
+                long bytes = HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : precision.halves(e.name(), e.shape()) ? 2 : 4);
+                totals[0] += bytes;
+                largest = Math.max(largest, bytes);
+            }
             checkMemory(totals[0], name, manager);
+            scratch[0] = scratchBuffer(largest, name);
             progress.progress("load", 0, totals[0]);
         }, (d, data) -> {
             boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
             boolean half = !integer && precision.halves(d.name(), d.shape());
-            arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk));
+            arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk, scratch[0]));
             dtypes.add(d.dtype());
             totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : half ? 2 : 4);
             progress.progress("load", totals[1], totals[0]);
@@ -70,17 +78,18 @@ final class WeightStreamer {
     }
 
     /**
-     * One tensor as a float32 / int64 (or, when {@code half}, float16) array over a native buffer the engine
-     * keeps (no further copy on CPU): bytes already in that dtype are copied from the file in 1 MB chunks,
-     * float32 is converted to float16 chunk by chunk (so a halved tensor never exists in float32), other
-     * dtypes are converted in Java one tensor at a time. Null when the file ends early (the caller reports it).
+     * One tensor as a float32 / int64 (or, when {@code half}, float16) array in engine memory: its bytes are
+     * written into {@code scratch} (already in that dtype: copied from the file in 1 MB chunks; float32 to
+     * float16: converted chunk by chunk, so a halved tensor never exists in float32; other dtypes: converted in
+     * Java one tensor at a time), then the engine copies them out. Null when the file ends early (the caller
+     * reports it).
      */
-    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, InputStream data, boolean integer, boolean half, byte[] chunk)
-            throws IOException {
+    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, InputStream data, boolean integer, boolean half, byte[] chunk,
+                                    ByteBuffer scratch) throws IOException {
         Shape shape = new Shape(d.shape());
         long n = HostTensor.numel(d.shape());
         DataType type = integer ? DataType.INT64 : half ? DataType.FLOAT16 : DataType.FLOAT32;
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) (n * type.getNumOfBytes())).order(ByteOrder.nativeOrder());
+        ByteBuffer buf = scratch.clear().limit((int) (n * type.getNumOfBytes())).slice().order(ByteOrder.nativeOrder());
         boolean asIs = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && d.dtype().equals(integer ? "I64" : half ? "F16" : "F32");
         if (asIs) {
             for (int r; buf.hasRemaining() && (r = data.read(chunk, 0, Math.min(chunk.length, buf.remaining()))) > 0; ) buf.put(chunk, 0, r);
@@ -107,7 +116,27 @@ final class WeightStreamer {
             else buf.asFloatBuffer().put(t.toFloats());
         }
         buf.rewind();
-        return manager.create(buf, shape, type);
+        try (NDArray view = manager.create(buf, shape, type)) {                             // over the scratch, no copy
+            return view.duplicate();                                                     // the engine's own memory
+        }
+    }
+
+    /**
+     * The scratch buffer every tensor passes through, of the largest tensor's size. It is the only Java direct
+     * memory loading takes; a JVM whose cap on that (the heap size unless -XX:MaxDirectMemorySize says
+     * otherwise) is smaller gets a message saying what to start it with.
+     */
+    static ByteBuffer scratchBuffer(long bytes, String name) {
+        if (bytes > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s has a tensor of %.1f GB, more than one buffer can hold (2 GB)",
+                    name, bytes / 1e9));
+        try {
+            return ByteBuffer.allocateDirect((int) Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
+        } catch (OutOfMemoryError e) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s: loading needs %.1f MB of Java direct memory (its largest tensor) and this JVM allows less: start Java "
+                            + "with a larger -Xmx or with -XX:MaxDirectMemorySize=%dm", name, bytes / 1e6, bytes / (1 << 20) + 64));
+        }
     }
 
     /** Refuses, before reading, weights that cannot fit in the memory the machine has free (CPU; Linux). */

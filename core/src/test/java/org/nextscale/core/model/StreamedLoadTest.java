@@ -54,6 +54,37 @@ class StreamedLoadTest {
         }
     }
 
+    /**
+     * The weights live in engine memory, not in Java direct buffers (capped by the JVM at its heap size): a JVM
+     * allowed 3 MB of direct memory loads the shipped model (9.7 MB of weights, largest tensor 0.4 MB) and
+     * samples; one allowed less than the largest tensor gets one line saying what to start Java with.
+     */
+    @Test
+    void weightsDoNotNeedJavaDirectMemoryAndTooLittleGetsAMessage() throws Exception {
+        Path model = org.nextscale.core.TestPaths.repo().resolve("models/fashion-mnist.zip"), png = dir.resolve("direct.png");
+        String[] ok = child(model, png, "3m");
+        assertEquals("0", ok[0], ok[1]);
+        assertTrue(java.nio.file.Files.size(png) > 0, ok[1]);
+        String[] refused = child(model, dir.resolve("refused.png"), "200k");
+        assertNotEquals("0", refused[0], refused[1]);
+        assertTrue(refused[1].contains("MB of Java direct memory (its largest tensor) and this JVM allows less: start Java with a larger -Xmx"),
+                refused[1]);
+        assertFalse(refused[1].contains("Exception") || refused[1].contains("\tat "), "no stack trace: " + refused[1]);
+    }
+
+    /** `generate` in a child JVM with the given -XX:MaxDirectMemorySize: {exit code, output}. */
+    private static String[] child(Path model, Path png, String maxDirect) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:MaxDirectMemorySize=" + maxDirect,
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-Dai.djl.pytorch.num_interop_threads=1", "org.nextscale.core.cli.Main", "generate", "--model", model.toString(), "--class", "1",
+                "--n", "1", "--out", png.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String[] {String.valueOf(p.waitFor()), out};
+    }
+
     @Test
     void aModelLargerThanTheFreeMemoryIsRefusedBeforeReading() {
         long free = WeightStreamer.availableBytes();
