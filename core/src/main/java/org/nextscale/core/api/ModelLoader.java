@@ -10,5 +10,6 @@ import java.nio.file.Path;
  * (META-INF/services/org.nextscale.core.api.ModelLoader), so api depends on nothing above it.
  */
 public interface ModelLoader {
-    VarModel load(Path file, Device device, ProgressListener progress) throws IOException;
+    /** Loads {@code file} on {@code device}, holding the weights {@code precision} names in float16. */
+    VarModel load(Path file, Device device, ProgressListener progress, WeightPrecision precision) throws IOException;
 }

@@ -23,10 +23,16 @@ public interface VarModel extends AutoCloseable {
 
     /**
      * Loads a model file tensor by tensor into engine memory, reporting bytes read ("load"); a model whose
-     * weights cannot fit in the free memory is refused before anything is read.
+     * weights cannot fit in the free memory is refused before anything is read. The weights' precision in memory
+     * is {@link WeightPrecision#configured()} (float32 unless the property or environment variable says otherwise).
      */
     static VarModel load(Path file, Device device, ProgressListener progress) throws IOException {
-        return Loaders.FIRST.load(file, device, progress);
+        return load(file, device, progress, WeightPrecision.configured());
+    }
+
+    /** As {@link #load(Path, Device, ProgressListener)}, with the transformer's matrices held in {@code precision}. */
+    static VarModel load(Path file, Device device, ProgressListener progress, WeightPrecision precision) throws IOException {
+        return Loaders.FIRST.load(file, device, progress, precision);
     }
 
     /**

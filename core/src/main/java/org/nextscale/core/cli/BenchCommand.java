@@ -8,7 +8,7 @@ import org.nextscale.core.api.Devices;
 import org.nextscale.core.bench.Bench;
 import org.nextscale.core.bench.OfficialBench;
 import org.nextscale.core.bench.Soak;
-import org.nextscale.core.model.WeightPrecision;
+import org.nextscale.core.api.WeightPrecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -3,9 +3,11 @@ package org.nextscale.core.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ShippedModel;
 import org.nextscale.core.api.VarModel;
-import org.nextscale.core.model.WeightPrecision;
+import org.nextscale.core.api.WeightPrecision;
 import picocli.CommandLine.Option;
 
 /** Options every model-using subcommand shares: the model file, the device and the sampling knobs. */
@@ -42,20 +44,8 @@ final class ModelOptions {
 
     /** {@code file} (null: the shipped model), with the weights' precision --weights asks for. */
     VarModel load(Path file) throws IOException {
-        if (weights == null) return open(file);
-        // the loader reads the precision from the property (as in every front end); set only for this load
-        String chosen = WeightPrecision.parse(weights, "--weights").toString(), before = System.getProperty(WeightPrecision.PROPERTY);
-        System.setProperty(WeightPrecision.PROPERTY, chosen);
-        try {
-            return open(file);
-        } finally {
-            if (before == null) System.clearProperty(WeightPrecision.PROPERTY);
-            else System.setProperty(WeightPrecision.PROPERTY, before);
-        }
-    }
-
-    private VarModel open(Path file) throws IOException {
-        return file == null ? VarModel.loadShipped(Devices.parse(device)) : VarModel.load(file, Devices.parse(device));
+        WeightPrecision precision = weights == null ? WeightPrecision.configured() : WeightPrecision.parse(weights, "--weights");
+        return VarModel.load(file == null ? ShippedModel.path() : file, Devices.parse(device), ProgressListener.NONE, precision);
     }
 
     SampleOptions sampling(int classId, int count) {

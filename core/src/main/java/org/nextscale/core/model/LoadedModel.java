@@ -16,6 +16,7 @@ import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.ModelLoader;
+import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.ScaleFrame;
 import org.nextscale.core.api.ScaleListener;
@@ -64,9 +65,11 @@ public final class LoadedModel implements VarModel {
         }
     }
 
-    /** Loads a model file tensor by tensor into engine memory on {@code device}; progress counts bytes ("load"). */
-    public static LoadedModel load(Path file, Device device, ProgressListener progress) throws IOException {
-        WeightPrecision precision = WeightPrecision.configured();
+    /**
+     * Loads a model file tensor by tensor into engine memory on {@code device}, the transformer's matrices in
+     * {@code precision}; progress counts bytes ("load").
+     */
+    public static LoadedModel load(Path file, Device device, ProgressListener progress, WeightPrecision precision) throws IOException {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ModelFile.Streamed s = ModelFile.loadInto(file, manager, progress, precision);
@@ -82,7 +85,7 @@ public final class LoadedModel implements VarModel {
     }
 
     public static LoadedModel load(Path file, Device device) throws IOException {
-        return load(file, device, ProgressListener.NONE);
+        return load(file, device, ProgressListener.NONE, WeightPrecision.configured());
     }
 
     /** A model already in memory (e.g. just trained or converted). */
@@ -95,8 +98,8 @@ public final class LoadedModel implements VarModel {
     /** The {@link org.nextscale.core.api.VarModel#load} implementation, found through the ServiceLoader. */
     public static final class Loader implements ModelLoader {
         @Override
-        public VarModel load(Path file, Device device, ProgressListener progress) throws IOException {
-            return LoadedModel.load(file, device, progress);
+        public VarModel load(Path file, Device device, ProgressListener progress, WeightPrecision precision) throws IOException {
+            return LoadedModel.load(file, device, progress, precision);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.config.ConfigJson;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.AtomicWrite;

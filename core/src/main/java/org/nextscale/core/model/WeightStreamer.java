@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;

@@ -314,7 +314,7 @@ public final class VarTransformer {
     }
 
     /**
-     * x W^T + b. A weight held as float16 in memory (model.WeightPrecision) is cast to float32 for this call
+     * x W^T + b. A weight held as float16 in memory (api.WeightPrecision) is cast to float32 for this call
      * only, so the arithmetic is float32 either way and the copy is freed at once.
      */
     private NDArray linear(NDArray x, String weight, NDArray bias) {

@@ -15,6 +15,7 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.VarModel;
+import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.bench.OfficialBench;
 import org.nextscale.core.io.HostTensor;
 

@@ -1,4 +1,4 @@
-package org.nextscale.core.model;
+package org.nextscale.core.api;
 
 import java.util.Locale;
 
@@ -7,9 +7,10 @@ import java.util.Locale;
  * file's precision and the reference's. FLOAT16 halves the memory of every Linear weight of the transformer
  * (blocks and head: 73% of VAR-d16's 419 M parameters) and casts each to float32 for the call that uses it,
  * so all arithmetic stays float32; the weights themselves are rounded to float16 (11-bit mantissa), so
- * samples differ slightly from float32's. Chosen with the system property {@code nextscale.weights} or the
- * environment variable {@code NEXTSCALE_WEIGHTS} (float32 or float16), so every front end honours it.
- * Training always loads float32.
+ * samples differ slightly from float32's. Passed to {@link VarModel#load(java.nio.file.Path, ai.djl.Device,
+ * ProgressListener, WeightPrecision)}; the loads that take none use {@link #configured()}: the system property
+ * {@code nextscale.weights} or the environment variable {@code NEXTSCALE_WEIGHTS} (float32 or float16), so every
+ * front end honours it. Training always loads float32.
  */
 public enum WeightPrecision {
     FLOAT32, FLOAT16;
@@ -38,7 +39,7 @@ public enum WeightPrecision {
     }
 
     /** Whether tensor {@code name} of {@code shape} is held as float16 in memory under this precision. */
-    boolean halves(String name, long[] shape) {
+    public boolean halves(String name, long[] shape) {
         return this == FLOAT16 && shape.length == 2 && name.endsWith(".weight")
                 && (name.startsWith("var.blocks.") || name.equals("var.head.weight"));
     }
