@@ -169,7 +169,7 @@ public final class VarTransformer {
 
     /** A fresh key/value cache for {@link #step}; its arrays live in a sub-manager of {@code parent}. */
     public KvCache newCache(NDManager parent) {
-        return new KvCache(parent, cfg.depth(), layout.length());
+        return new KvCache(parent, cfg.depth(), layout.length(), layout.blockSizes()[layout.numBlocks() - 1]);
     }
 
     /** Mean cross-entropy of logits (B, L, V) against tokens (B, L) int64; a scalar. */
