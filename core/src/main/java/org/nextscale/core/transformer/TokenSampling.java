@@ -42,9 +42,18 @@ public final class TokenSampling {
         return minusInfWhere(logits, dropInPlace.gt(0.5f));
     }
 
-    /** top-k then top-p, as the reference applies them. */
+    /**
+     * top-k then top-p, as the reference applies them. Their intermediates (a dozen arrays of the logits' size:
+     * sort orders, cumulative sums, masks) are freed on return, not when the caller's step ends.
+     */
     public static NDArray filter(NDArray logits, int topK, double topP) {
-        return topP(topK(logits, topK), topP);
+        NDManager outer = logits.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            logits.tempAttach(scope);
+            NDArray out = topP(topK(logits, topK), topP);
+            out.attach(outer);
+            return out;
+        }
     }
 
     /**
@@ -56,7 +65,10 @@ public final class TokenSampling {
     public static NDArray multinomial(NDArray logits, SplittableRandom rng) {
         Shape s = logits.getShape();
         int v = (int) s.getLastDimension();
-        float[] probs = logits.softmax(-1).toFloatArray();
+        float[] probs;
+        try (NDArray p = logits.softmax(-1)) {
+            probs = p.toFloatArray();
+        }
         int rows = probs.length / v;
         long[] out = new long[rows];
         for (int r = 0; r < rows; r++) {
