@@ -41,9 +41,7 @@ public final class Ops {
     static boolean recordsGradient(NDArray... arrays) {
         boolean any = false;
         for (NDArray a : arrays) any |= a != null && a.hasGradient();
-        if (!any) return false;
-        if ("PyTorch".equals(arrays[0].getManager().getEngine().getEngineName())) return ai.djl.pytorch.jni.JniUtils.isGradMode();
-        return true;
+        return any && !gradOff(arrays[0]);
     }
 
     /**
