@@ -3,7 +3,7 @@ package org.nextscale.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where test data lives: the repository root and ../shared/parity beside it. */
+/** Where test data lives (the repository root and ../shared/parity beside it), and the CLI in a child JVM. */
 public final class TestPaths {
     private TestPaths() {}
 
@@ -32,5 +32,20 @@ public final class TestPaths {
         Path out = dir.resolve(name + ".zip");
         org.nextscale.core.model.ModelFile.save(out, cfg, w, false);
         return out;
+    }
+
+    /**
+     * The command line in a child JVM as ./nextscale starts it (this test JVM's class path, offline, one
+     * inter-op thread, passive OpenMP waiting), with {@code jvmOptions} before the main class.
+     */
+    public static ProcessBuilder cli(java.util.List<String> jvmOptions, java.util.List<String> args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-Dai.djl.pytorch.num_interop_threads=1", "org.nextscale.core.cli.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        return pb;
     }
 }

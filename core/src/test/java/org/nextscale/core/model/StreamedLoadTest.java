@@ -62,7 +62,7 @@ class StreamedLoadTest {
      */
     @Test
     void weightsDoNotNeedJavaDirectMemoryAndTooLittleGetsAMessage() throws Exception {
-        Path model = org.nextscale.core.TestPaths.repo().resolve("models/fashion-mnist.zip"), png = dir.resolve("direct.png");
+        Path model = TestPaths.repo().resolve("models/fashion-mnist.zip"), png = dir.resolve("direct.png");
         String[] ok = child(model, png, "3m");
         assertEquals("0", ok[0], ok[1]);
         assertTrue(java.nio.file.Files.size(png) > 0, ok[1]);
@@ -75,13 +75,8 @@ class StreamedLoadTest {
 
     /** `generate` in a child JVM with the given -XX:MaxDirectMemorySize: {exit code, output}. */
     private static String[] child(Path model, Path png, String maxDirect) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:MaxDirectMemorySize=" + maxDirect,
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-Dai.djl.pytorch.num_interop_threads=1", "org.nextscale.core.cli.Main", "generate", "--model", model.toString(), "--class", "1",
-                "--n", "1", "--out", png.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = pb.start();
+        Process p = TestPaths.cli(List.of("-XX:MaxDirectMemorySize=" + maxDirect),
+                List.of("generate", "--model", model.toString(), "--class", "1", "--n", "1", "--out", png.toString())).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         return new String[] {String.valueOf(p.waitFor()), out};
     }

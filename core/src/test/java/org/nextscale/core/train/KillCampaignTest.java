@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nextscale.core.TestPaths;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.model.ModelFile;
 
@@ -142,13 +143,8 @@ class KillCampaignTest {
     /** The command line in a child JVM, as ./nextscale runs it. */
     record Child(Process process, Path log) {
         static Child start(List<String> args, Path dir) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                    "-Dai.djl.pytorch.num_interop_threads=1", "-Xss4m", "org.nextscale.core.cli.Main"));
-            cmd.addAll(args);
             Path log = Files.createTempFile(dir, "child", ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+            ProcessBuilder pb = TestPaths.cli(List.of("-Xss4m"), args).redirectErrorStream(true).redirectOutput(log.toFile());
             return new Child(pb.start(), log);
         }
 
