@@ -72,11 +72,14 @@ public final class LoadedModel implements VarModel {
     public static LoadedModel load(Path file, Device device, ProgressListener progress, WeightPrecision precision) throws IOException {
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            ModelFile.Streamed s = ModelFile.loadInto(file, manager, progress, precision);
+            // the encoder only turns images into tokens (tokenize, reconstruct, edit): generating never reads it
+            ModelFile.Streamed s = ModelFile.loadInto(file, manager, progress, precision, VqVae::isEncoderWeight);
             String held = precision == WeightPrecision.FLOAT32 ? "float32" : "the transformer's matrices float16, computing in float32";
             String summary = ModelSummary.describe(s.config(), null) + String.format(Locale.ROOT,
-                    "weights:     %d tensors, %s parameters in total, %.1f MB in memory (%s; the file holds %s)%n", s.tensors(),
-                    ModelSummary.count(WeightSpec.parameterCount(s.config(), "")), s.memoryBytes() / 1e6, held, String.join("/", s.fileDtypes()));
+                    "weights:     %d tensors, %s parameters in total, %.1f MB in memory (%s; the file holds %s)%s%n", s.tensors(),
+                    ModelSummary.count(WeightSpec.parameterCount(s.config(), "")), s.memoryBytes() / 1e6, held, String.join("/", s.fileDtypes()),
+                    s.deferredBytes() == 0 ? "" : String.format(Locale.ROOT, ", + %.1f MB for the encoder, read on first use (tokenize, "
+                            + "reconstruct, edit)", s.deferredBytes() / 1e6));
             return new LoadedModel(s.config(), summary, manager, s.params());
         } catch (IOException | RuntimeException e) {
             manager.close();

@@ -176,8 +176,12 @@ public final class ModelFile {
         return true;
     }
 
-    /** A model loaded straight into engine memory ({@link #loadInto}): its config and weights, and what the file held. */
-    public record Streamed(ModelConfig config, Params params, int tensors, long memoryBytes, java.util.Set<String> fileDtypes) {}
+    /**
+     * A model loaded straight into engine memory ({@link #loadInto}): its config and weights, what the file held,
+     * and the memory of the weights deferred to their first use.
+     */
+    public record Streamed(ModelConfig config, Params params, int tensors, long memoryBytes, java.util.Set<String> fileDtypes,
+                           long deferredBytes) {}
 
     /**
      * Loads a model file into {@code manager} one tensor at a time (never a whole Java copy of the weights),
@@ -190,15 +194,66 @@ public final class ModelFile {
 
     /** As above, holding the weights {@code precision} names as float16 in memory (inference only). */
     public static Streamed loadInto(Path file, NDManager manager, ProgressListener progress, WeightPrecision precision) throws IOException {
+        return loadInto(file, manager, progress, precision, n -> false);
+    }
+
+    /**
+     * As above, leaving the weights {@code defer} accepts in the file: {@link Params} knows their names and shapes
+     * and reads them from the file the first time one is used. Should the file have been replaced or changed by
+     * then, that use fails with a message to load the model again (a changed file's weights would not belong
+     * to the others).
+     */
+    public static Streamed loadInto(Path file, NDManager manager, ProgressListener progress, WeightPrecision precision,
+                                    java.util.function.Predicate<String> defer) throws IOException {
+        String name = String.valueOf(file.getFileName());
+        Stamp stamp = Stamp.of(file);
+        WeightStreamer.Result r = readWeights(file, manager, progress, precision, defer.negate());
+        if (!r.unread().isEmpty())
+            r.params().defer(r.unread(), m -> {
+                if (!stamp.equals(Stamp.ofOrNull(file)))
+                    throw new IOException(name + " has changed or gone since the model was loaded, and part of its weights (" + String.join(", ",
+                            prefixes(r.unread().keySet())) + ") is read from it on first use: load the model again");
+                return readWeights(file, m, ProgressListener.NONE, precision, r.unread()::containsKey).params().asMap();
+            });
+        return new Streamed(r.config(), r.params(), r.tensors() + r.unread().size(), r.memoryBytes(), r.fileDtypes(), r.unreadBytes());
+    }
+
+    private static WeightStreamer.Result readWeights(Path file, NDManager manager, ProgressListener progress, WeightPrecision precision,
+                                                     java.util.function.Predicate<String> wanted) throws IOException {
         String name = String.valueOf(file.getFileName());
         try (ZipFile zip = open(file)) {
             ModelConfig config = checkedConfig(zip, name);
             ZipEntry we = weightsEntry(zip, name);
             try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(we), 1 << 20)) {
-                WeightStreamer.Result r = WeightStreamer.read(in, we.getSize(), config, manager, name, progress, precision);
-                return new Streamed(config, r.params(), r.tensors(), r.memoryBytes(), r.fileDtypes());
+                return WeightStreamer.read(in, we.getSize(), config, manager, name, progress, precision, wanted);
             } catch (ZipException e) {
                 throw new IOException(name + ": " + WEIGHTS_ENTRY + " is damaged (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    /** "vae.encoder", "vae.quant_conv": the modules (first two name parts) of some weights, in order. */
+    private static List<String> prefixes(java.util.Collection<String> names) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String n : names) {
+            String[] p = n.split("\\.");
+            out.add(p.length > 2 ? p[0] + "." + p[1] : n);
+        }
+        return List.copyOf(out);
+    }
+
+    /** What identifies a file's content without reading it: size, modification time and, where the system has one, its inode. */
+    private record Stamp(long size, java.nio.file.attribute.FileTime modified, Object key) {
+        static Stamp of(Path file) throws IOException {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey());
+        }
+
+        static Stamp ofOrNull(Path file) {
+            try {
+                return of(file);
+            } catch (IOException e) {
+                return null;
             }
         }
     }

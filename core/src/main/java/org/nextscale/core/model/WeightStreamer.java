@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.config.ModelConfig;
@@ -34,48 +35,71 @@ import org.nextscale.core.nn.Params;
 final class WeightStreamer {
     private WeightStreamer() {}
 
-    /** What was loaded: the weights (in spec order) and what the file held. */
-    record Result(Params params, int tensors, long memoryBytes, TreeSet<String> fileDtypes) {}
+    /**
+     * What was loaded: the config it was checked against, the weights read (in spec order), what the file held, and the shapes and memory of those
+     * left unread (in spec order).
+     */
+    record Result(ModelConfig config, Params params, int tensors, long memoryBytes, TreeSet<String> fileDtypes, Map<String, long[]> unread, long unreadBytes) {}
 
     static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress)
             throws IOException {
-        return read(in, size, config, manager, name, progress, WeightPrecision.FLOAT32);
+        return read(in, size, config, manager, name, progress, WeightPrecision.FLOAT32, n -> true);
     }
 
-    /** As above, holding the tensors {@code precision} halves as float16 (converted one tensor at a time). */
+    /**
+     * As above, holding the tensors {@code precision} halves as float16 (converted one tensor at a time), and
+     * reading only the tensors {@code wanted} accepts (the others are skipped; the memory check counts the read ones).
+     */
     static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress,
-                       WeightPrecision precision) throws IOException {
+                       WeightPrecision precision, Predicate<String> wanted) throws IOException {
         List<WeightSpec.Entry> spec = WeightSpec.of(config);
+        Map<String, long[]> unread = new LinkedHashMap<>();
+        long unreadBytes = 0;
+        for (WeightSpec.Entry e : spec)
+            if (!wanted.test(e.name())) {
+                unread.put(e.name(), e.shape());
+                unreadBytes += memoryBytes(e, precision);
+            }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         TreeSet<String> dtypes = new TreeSet<>();
         long[] totals = {0, 0};                                        // bytes in memory, bytes read so far
         byte[] chunk = new byte[1 << 20];
         ByteBuffer[] scratch = {null};                                 // sized to the largest tensor once the header is read
-        SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
-            Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
-            for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
-            WeightSpec.Fit fit = WeightSpec.fitDeclared(spec, byName);
-            if (!fit.ok()) throw new IllegalArgumentException(name + ": " + ModelFile.mismatchMessage(config, byName.keySet(), fit));
-            long largest = 0;
-            for (WeightSpec.Entry e : spec) {
-                long bytes = HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : precision.halves(e.name(), e.shape()) ? 2 : 4);
-                totals[0] += bytes;
-                largest = Math.max(largest, bytes);
-            }
-            checkMemory(totals[0], name, manager);
-            scratch[0] = scratchBuffer(largest, name);
-            progress.progress("load", 0, totals[0]);
-        }, (d, data) -> {
-            boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
-            boolean half = !integer && precision.halves(d.name(), d.shape());
-            arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk, scratch[0]));
-            dtypes.add(d.dtype());
-            totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : half ? 2 : 4);
-            progress.progress("load", totals[1], totals[0]);
-        });
+        try {
+            SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
+                Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
+                for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
+                WeightSpec.Fit fit = WeightSpec.fitDeclared(spec, byName);
+                if (!fit.ok()) throw new IllegalArgumentException(name + ": " + ModelFile.mismatchMessage(config, byName.keySet(), fit));
+                long largest = 0;
+                for (WeightSpec.Entry e : spec) {
+                    if (!wanted.test(e.name())) continue;
+                    long bytes = memoryBytes(e, precision);
+                    totals[0] += bytes;
+                    largest = Math.max(largest, bytes);
+                }
+                checkMemory(totals[0], name, manager);
+                scratch[0] = scratchBuffer(largest, name);
+                progress.progress("load", 0, totals[0]);
+            }, (d, data) -> {
+                if (!wanted.test(d.name())) return;                         // skipped by the stream
+                boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
+                boolean half = !integer && precision.halves(d.name(), d.shape());
+                arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk, scratch[0]));
+                dtypes.add(d.dtype());
+                totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : half ? 2 : 4);
+                progress.progress("load", totals[1], totals[0]);
+            });
+        } finally {
+            scratch[0] = null;
+        }
         Params params = new Params(manager);
-        for (WeightSpec.Entry e : spec) params.put(e.name(), arrays.get(e.name()));
-        return new Result(params, arrays.size(), totals[0], dtypes);
+        for (WeightSpec.Entry e : spec) if (wanted.test(e.name())) params.put(e.name(), arrays.get(e.name()));
+        return new Result(config, params, arrays.size(), totals[0], dtypes, unread, unreadBytes);
+    }
+
+    private static long memoryBytes(WeightSpec.Entry e, WeightPrecision precision) {
+        return HostTensor.numel(e.shape()) * (e.dtype().equals("I64") ? 8 : precision.halves(e.name(), e.shape()) ? 2 : 4);
     }
 
     /**

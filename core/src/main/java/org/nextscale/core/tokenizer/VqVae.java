@@ -95,6 +95,11 @@ public final class VqVae {
     /** The decoder's last layer (conv_out) weight, where an adversarial loss's adaptive weight is taken. */
     public static final String LAST_LAYER = "vae.decoder.conv_out.weight";
 
+    /** Whether a weight belongs to the encoder side (encoder and quant_conv), which alone maps pixels to features. */
+    public static boolean isEncoderWeight(String name) {
+        return name.startsWith("vae.encoder.") || name.startsWith("vae.quant_conv.");
+    }
+
     /** Whether a tokenizer weight belongs to the decoder side (post_quant_conv and decoder), which alone maps tokens to pixels. */
     public static boolean isDecoderWeight(String name) {
         return name.startsWith("vae.decoder.") || name.startsWith("vae.post_quant_conv.");

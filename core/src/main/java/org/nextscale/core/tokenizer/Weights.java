@@ -38,8 +38,7 @@ final class Weights {
 
     /** Checks that {@code name} exists with the given shape and records it; returns the name. */
     String require(String name, long... shape) {
-        NDArray a = params.get(name);
-        long[] actual = a.getShape().getShape();
+        long[] actual = params.shape(name);                               // a deferred weight stays unread
         if (!Arrays.equals(actual, shape))
             throw new IllegalArgumentException("tokenizer weight '" + name + "' has shape " + Arrays.toString(actual)
                     + " but the model config expects " + Arrays.toString(shape) + ": config and weights do not belong together");

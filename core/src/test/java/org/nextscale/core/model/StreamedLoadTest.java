@@ -56,6 +56,55 @@ class StreamedLoadTest {
     }
 
     /**
+     * Generating never reads the encoder, so loading leaves it in the file until the first tokenize, reconstruct or
+     * edit; then tokens and reconstructions equal those of the whole model. A file replaced in between is refused
+     * with a message (its encoder would not belong to the loaded decoder and transformer), and sampling goes on.
+     */
+    @Test
+    void theEncoderIsReadOnFirstUseAndAReplacedFileIsRefused() throws Exception {
+        Path file = dir.resolve("lazy").resolve("a.zip");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.copy(TestPaths.parityModel("tiny-a", dir.resolve("lazy-src")), file);
+        ModelFile.Loaded whole = ModelFile.load(file);
+        java.util.Set<String> encoder = new java.util.TreeSet<>();
+        for (String k : whole.weights().keySet()) if (k.startsWith("vae.encoder.") || k.startsWith("vae.quant_conv.")) encoder.add(k);
+        assertTrue(encoder.size() > 10, encoder.toString());
+        var img = new org.nextscale.core.api.Image(whole.config().channels(), whole.config().imageSize(), whole.config().imageSize(),
+                noise(whole.config().channels() * whole.config().imageSize() * whole.config().imageSize()));
+        SampleOptions o = SampleOptions.defaults().withClass(1).withCount(1).withSeed(3);
+        try (LoadedModel lazy = LoadedModel.load(file, Device.cpu()); VarModel inMemory = LoadedModel.of(whole, Device.cpu())) {
+            ai.djl.ndarray.NDArray any = lazy.transformer().params().get("var.head.weight");
+            assertEquals(encoder, new java.util.TreeSet<>(lazy.transformer().params().waiting()), "left in the file");
+            assertTrue(lazy.summary().contains("for the encoder, read on first use"), lazy.summary());
+            assertArrayEquals(inMemory.generate(o, ProgressListener.NONE, CancelToken.none()).get(0).data(),
+                    lazy.generate(o, ProgressListener.NONE, CancelToken.none()).get(0).data(), 0f);
+            assertEquals(encoder, new java.util.TreeSet<>(lazy.transformer().params().waiting()), "generating does not read the encoder");
+            assertEquals(inMemory.tokenize(img).tokens().size(), lazy.tokenize(img).tokens().size());
+            for (int k = 0; k < whole.config().numScales(); k++)
+                assertArrayEquals(inMemory.tokenize(img).tokens().get(k), lazy.tokenize(img).tokens().get(k), "scale " + k);
+            assertTrue(lazy.transformer().params().waiting().isEmpty(), "read by the first tokenize");
+            assertArrayEquals(inMemory.reconstruct(img).data(), lazy.reconstruct(img).data(), 0f);
+            assertSame(any, lazy.transformer().params().get("var.head.weight"), "the other weights stay as they were");
+        }
+        try (LoadedModel lazy = LoadedModel.load(file, Device.cpu())) {
+            Path other = dir.resolve("lazy").resolve("b.zip");
+            ModelFile.save(other, whole, false);
+            java.nio.file.Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> lazy.tokenize(img));
+            assertEquals("a.zip has changed or gone since the model was loaded, and part of its weights (vae.encoder, vae.quant_conv) is read "
+                    + "from it on first use: load the model again", e.getCause().getMessage());
+            assertEquals(1, lazy.generate(o, ProgressListener.NONE, CancelToken.none()).size(), "sampling needs no encoder");
+        }
+    }
+
+    private static float[] noise(int n) {
+        float[] x = new float[n];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < n; i++) x[i] = r.nextFloat();
+        return x;
+    }
+
+    /**
      * The weights live in engine memory, not in Java direct buffers (capped by the JVM at its heap size): a JVM
      * allowed 3 MB of direct memory loads the shipped model (9.7 MB of weights, largest tensor 0.4 MB) and
      * samples; one allowed less than the largest tensor gets one line saying what to start Java with.
