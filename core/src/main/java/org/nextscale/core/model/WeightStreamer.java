@@ -21,6 +21,7 @@ import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.nn.NativeMemory;
 import org.nextscale.core.nn.Params;
 
 /**
@@ -91,8 +92,9 @@ final class WeightStreamer {
                 progress.progress("load", totals[1], totals[0]);
             });
         } finally {
-            scratch[0] = null;
+            NativeMemory.free(scratch[0]);                            // no array views it any more
         }
+        NativeMemory.trim();
         Params params = new Params(manager);
         for (WeightSpec.Entry e : spec) if (wanted.test(e.name())) params.put(e.name(), arrays.get(e.name()));
         return new Result(config, params, arrays.size(), totals[0], dtypes, unread, unreadBytes);

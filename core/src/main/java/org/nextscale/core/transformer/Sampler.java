@@ -95,7 +95,9 @@ public final class Sampler {
                 fhat = loop(run, labels.toLongArray(), options, edit, progress, cancel, trace, cache);   // (B, Cvae, side, side)
                 fhat.attach(labels.getManager());
             }
-            // the KV cache and the per-scale arrays are freed before the decoder's full-size activations arrive
+            // the KV cache and the per-scale arrays are freed, and their pages returned, before the decoder's
+            // full-size activations arrive
+            org.nextscale.core.nn.NativeMemory.trim();
             try (NDManager decode = labels.getManager().newSubManager()) {
                 fhat.attach(decode);
                 NDArray img = vae.fhatToImg(fhat).add(1f).mul(0.5f);                                  // (B, C, H, W) in [0, 1]
