@@ -26,6 +26,7 @@ import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.bench.Flops;
 import org.nextscale.core.config.ClassNames;
 import org.nextscale.core.config.ModelConfig;
+import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.nn.Params;
 import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
@@ -37,7 +38,9 @@ import org.nextscale.core.transformer.VarTransformer;
 
 /**
  * {@link VarModel} over a model file: weights live in one manager on the chosen device; every call
- * opens a sub-manager and frees what it made. Images are converted by {@link ImageAdapter} on the way
+ * opens a sub-manager and frees what it made, and runs without gradient recording whatever the calling
+ * thread's mode (the engine's is per thread), so it takes the same inference path, and gives the same
+ * bits, on every thread. Images are converted by {@link ImageAdapter} on the way
  * in and out, and sampling runs in batches of {@link #BATCH} with progress per batch.
  */
 public final class LoadedModel implements VarModel {
@@ -153,7 +156,7 @@ public final class LoadedModel implements VarModel {
             SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / BATCH));
             ProgressListener perScale = (stage, done, all) ->
                     progress.progress("generate", before + (long) Math.floor((double) n * perImage * Math.min(done, all) / Math.max(1, all)), total);
-            try (NDManager m = manager.newSubManager()) {
+            try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
                 out.addAll(toImages(sampleBatch(m, batch, perScale, cancel, scales, start)));
             }
             progress.progress("generate", (long) (start + n) * perImage, total);
@@ -184,7 +187,7 @@ public final class LoadedModel implements VarModel {
 
             @Override
             public List<Image> decode() {
-                try (NDManager d = fhat.getManager().newSubManager()) {
+                try (NDManager d = fhat.getManager().newSubManager(); NoGrad noGrad = new NoGrad()) {
                     fhat.tempAttach(d);                                     // the decoder's arrays go to d, fhat comes back
                     return toOutput.apply(toImages(vae.fhatToImg(fhat).add(1f).mul(0.5f)));   // as the sampler's last step
                 }
@@ -194,7 +197,7 @@ public final class LoadedModel implements VarModel {
 
     @Override
     public List<Image> coarseToFine(Image image) {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             List<Image> out = new ArrayList<>();
             for (NDArray fhat : vae.quantizer().idxToFhats(vae.imgToIdx(toTensor(m, List.of(image)))))
                 out.add(ImageAdapter.fromModel(toImages(vae.fhatToImg(fhat).add(1f).div(2f)).get(0), image));   // as reconstruct
@@ -221,7 +224,7 @@ public final class LoadedModel implements VarModel {
     /** One batched pass through encoder and quantizer. */
     @Override
     public List<TokenPyramid> tokenize(List<Image> images) {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             List<NDArray> idx = vae.imgToIdx(toTensor(m, images));                 // per scale (B, pn^2)
             List<long[]> flat = new ArrayList<>();
             for (NDArray a : idx) flat.add(a.toLongArray());
@@ -248,7 +251,7 @@ public final class LoadedModel implements VarModel {
     /** One batched round trip through the tokenizer. */
     @Override
     public List<Image> reconstruct(List<Image> images) {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             NDArray img = vae.idxToImg(vae.imgToIdx(toTensor(m, images))).add(1f).div(2f);    // (B, C, S, S) in [0, 1]
             List<Image> atModel = toImages(img), out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) out.add(ImageAdapter.fromModel(atModel.get(i), images.get(i)));
@@ -266,7 +269,7 @@ public final class LoadedModel implements VarModel {
                     mask.width(), mask.height(), image.width(), image.height()));
         checkSelection(mask, mode);
         EditMask modelMask = ImageAdapter.resize(mask, config.imageSize(), config.imageSize());
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
             Editor editor = new Editor(sampler(scales, 0, 1, atModel -> List.of(ImageAdapter.fromModel(atModel.get(0), image))));
             NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);

@@ -49,7 +49,7 @@ public final class Ops {
      * intermediates may be updated in place. Not decided from the arrays: an intermediate does not report the
      * gradient it will carry, and an in-place update of a tensor autograd kept breaks the backward pass.
      */
-    static boolean gradOff(NDArray x) {
+    public static boolean gradOff(NDArray x) {
         return "PyTorch".equals(x.getManager().getEngine().getEngineName()) && !ai.djl.pytorch.jni.JniUtils.isGradMode();
     }
 
@@ -113,6 +113,57 @@ public final class Ops {
         b4.attach(x.getManager());
         if (gradOff(x)) return y.muli(g4).addi(b4);                                         // y is ours: in place
         return then(then(y, t -> t.mul(g4)), t -> t.add(b4));
+    }
+
+    /**
+     * x (B, C, H, W) with the same shape and values, held channels-last (NHWC in memory). The engine's
+     * convolutions take such input without reordering it into a blocked layout and back (a full-size copy
+     * each way), and their results stay channels-last, as do element-wise results. Views only (no copy)
+     * when x already is channels-last.
+     */
+    public static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        NDArray nhwc = x.transpose(0, 2, 3, 1);                                     // (B, H, W, C) view
+        NDArray flat = nhwc.reshape(-1);                                            // a copy unless x is channels-last
+        nhwc.close();
+        NDArray back = flat.reshape(s.get(0), s.get(2), s.get(3), s.get(1));
+        flat.close();
+        NDArray out = back.transpose(0, 3, 1, 2);                                   // (B, C, H, W), NHWC in memory
+        back.close();
+        return out;
+    }
+
+    /**
+     * {@link #groupNorm} for inference on channels-last input (see {@link #channelsLast}), with a channels-last
+     * result. In NHWC memory a group's values are not contiguous, so the statistics are taken per channel over
+     * the pixels (column sums over a contiguous (B, HW, C) view, which vectorise) and then added up per group:
+     * the mean, then the variance of the centred values (two passes, as exact as the fused kernel's), and the
+     * normalisation and affine in place on the centred values. Two full-size arrays besides x at most.
+     */
+    public static NDArray groupNormChannelsLast(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+        Shape s = x.getShape();
+        long b = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3), per = c / groups, count = h * w * per;
+        NDArray nhwc = x.transpose(0, 2, 3, 1);                                     // (B, H, W, C) view
+        NDArray v = nhwc.reshape(b, h * w, c);                                      // view when x is channels-last
+        nhwc.close();
+        NDArray mean = v.sum(new int[] {1}).reshape(b, groups, per).sum(new int[] {2}, true).divi(count);         // (B, G, 1)
+        NDArray perChannel = mean.repeat(2, per).reshape(b, 1, c);                  // each channel's group mean
+        NDArray y = v.sub(perChannel);                                              // (B, HW, C), ours
+        v.close();
+        NDArray squares = y.mul(y);                                                 // (the engine's norm along HW is 4x slower)
+        NDArray sq = squares.sum(new int[] {1});                                    // (B, C): per channel sum of squares
+        squares.close();
+        NDArray std = sq.reshape(b, groups, per).sum(new int[] {2}, true).divi(count).addi(eps).sqrt();            // (B, G, 1)
+        NDArray g = gamma.reshape(1, groups, per), shift = beta.reshape(1, 1, c);    // views of the weights:
+        g.attach(x.getManager());                                                   // kept with x, not with them
+        shift.attach(x.getManager());
+        NDArray scale = g.div(std).reshape(b, 1, c);                                // gamma / std, per channel
+        y.muli(scale).addi(shift);
+        NDArray y4 = y.reshape(b, h, w, c);
+        y.close();
+        NDArray out = y4.transpose(0, 3, 1, 2);                                     // (B, C, H, W), NHWC in memory
+        y4.close();
+        return out;
     }
 
     /**

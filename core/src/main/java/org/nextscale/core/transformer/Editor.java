@@ -8,6 +8,7 @@ import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.nn.NoGrad;
 
 /**
  * Zero-shot editing (reference demo_zero_shot_edit.ipynb): sample scale by scale as usual, but after each

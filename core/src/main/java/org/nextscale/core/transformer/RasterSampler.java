@@ -7,6 +7,7 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.tokenizer.MultiScaleQuantizer;
+import org.nextscale.core.nn.NoGrad;
 
 /**
  * Next-token sampling for the raster baseline ({@link TokenLayout#raster}): the N tokens of one token

@@ -12,6 +12,7 @@ import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.tokenizer.MultiScaleQuantizer;
 import org.nextscale.core.tokenizer.VqVae;
+import org.nextscale.core.nn.NoGrad;
 
 /**
  * Next-scale sampling (reference VAR.autoregressive_infer_cfg), optionally with zero-shot editing

@@ -1,4 +1,4 @@
-package org.nextscale.core.transformer;
+package org.nextscale.core.nn;
 
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -7,10 +7,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * per thread in the engine, so sampling on a thread that trains (or shares trainable weights) would
  * otherwise build autograd graphs.
  */
-final class NoGrad implements AutoCloseable {
+public final class NoGrad implements AutoCloseable {
     private final boolean previous;
 
-    NoGrad() {
+    public NoGrad() {
         previous = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
     }
