@@ -21,6 +21,8 @@ import org.nextscale.core.api.VarModel;
  */
 final class ModelPool {
     private static final Map<String, Deque<VarModel>> FREE = new HashMap<>();
+    /** sha256 -> the model's file in this JVM: loaded models read part of it (the encoder) on first use. */
+    private static final Map<String, Path> FILES = new HashMap<>();
 
     private ModelPool() {}
 
@@ -40,6 +42,33 @@ final class ModelPool {
             FREE.values().forEach(d -> d.forEach(VarModel::close));
             FREE.clear();
         }
+        synchronized (FILES) {
+            for (Path f : FILES.values()) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // deleted when the JVM exits
+                }
+            }
+            FILES.clear();
+        }
+    }
+
+    /**
+     * The model's file, written once per JVM from the broadcast bytes and shared by every copy of the model made
+     * here. It stays until {@link #clear} or the JVM's exit, as a loaded model reads its encoder from it on first
+     * use (tokenize, reconstruct, edit).
+     */
+    private static Path file(ModelRef ref, byte[] bytes) throws IOException {
+        synchronized (FILES) {
+            Path f = FILES.get(ref.sha256());
+            if (f != null && Files.isRegularFile(f)) return f;
+            f = Files.createTempFile("nextscale-model-", ".zip");
+            f.toFile().deleteOnExit();
+            Files.write(f, bytes);
+            FILES.put(ref.sha256(), f);
+            return f;
+        }
     }
 
     static Lease borrow(ModelRef ref, Broadcast<byte[]> bytes) {
@@ -53,13 +82,7 @@ final class ModelPool {
 
     private static VarModel load(ModelRef ref, byte[] bytes) {
         try {
-            Path tmp = Files.createTempFile("nextscale-model-", ".zip");
-            try {
-                Files.write(tmp, bytes);
-                return VarModel.load(tmp, Devices.parse(ref.device()));
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return VarModel.load(file(ref, bytes), Devices.parse(ref.device()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the model " + ref.name() + " on an executor: " + e.getMessage(), e);
         }

@@ -25,6 +25,9 @@ public interface VarModel extends AutoCloseable {
      * Loads a model file tensor by tensor into engine memory, reporting bytes read ("load"); a model whose
      * weights cannot fit in the free memory is refused before anything is read. The weights' precision in memory
      * is {@link WeightPrecision#configured()} (float32 unless the property or environment variable says otherwise).
+     * The tokenizer's encoder, which generating never uses, stays in the file until the first call that turns
+     * images into tokens (tokenize, reconstruct, edit) reads it: keep the file in place while the model is open
+     * (a file replaced or removed by then makes that call fail with a message to load the model again).
      */
     static VarModel load(Path file, Device device, ProgressListener progress) throws IOException {
         return load(file, device, progress, WeightPrecision.configured());
