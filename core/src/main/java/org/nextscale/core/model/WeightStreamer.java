@@ -37,10 +37,11 @@ final class WeightStreamer {
     private WeightStreamer() {}
 
     /**
-     * What was loaded: the config it was checked against, the weights read (in spec order), what the file held, and the shapes and memory of those
-     * left unread (in spec order).
+     * What was loaded: the config it was checked against, the weights read (in spec order), what the file held,
+     * and the shapes and memory of those left unread (in spec order).
      */
-    record Result(ModelConfig config, Params params, int tensors, long memoryBytes, TreeSet<String> fileDtypes, Map<String, long[]> unread, long unreadBytes) {}
+    record Result(ModelConfig config, Params params, int tensors, long memoryBytes, TreeSet<String> fileDtypes,
+                  Map<String, long[]> unread, long unreadBytes) {}
 
     static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress)
             throws IOException {

@@ -7,8 +7,8 @@ package org.nextscale.core.nn;
  * so after loading a model, tensors of a few MB (the sampler's key/value cache, attention scores) come from
  * malloc's heaps, and when freed they stay resident there. The decoder's full-size activations (42 MB each at
  * 256 px for the official tokenizer) are larger than that threshold and always get fresh pages, so without this
- * both sets count in the process's peak. {@code malloc_trim(0)} returns the heaps' free pages (d16, one 256 px
- * image: about 60 MB less peak, at well under a millisecond's cost). Where the C library has no malloc_trim
+ * both sets count in the process's peak. {@code malloc_trim(0)} returns the heaps' free pages (d16, load and one
+ * 256 px image: 40-50 MB less peak; a call takes 0.1-2 ms). Where the C library has no malloc_trim
  * (musl, macOS, Windows), or JNA is missing, this does nothing; with jemalloc preloaded it trims glibc's unused
  * heaps only, which is harmless.
  */

@@ -116,26 +116,10 @@ public final class Ops {
     }
 
     /**
-     * x (B, C, H, W) with the same shape and values, held channels-last (NHWC in memory). The engine's
-     * convolutions take such input without reordering it into a blocked layout and back (a full-size copy
-     * each way), and their results stay channels-last, as do element-wise results. Views only (no copy)
-     * when x already is channels-last.
-     */
-    public static NDArray channelsLast(NDArray x) {
-        Shape s = x.getShape();
-        NDArray nhwc = x.transpose(0, 2, 3, 1);                                     // (B, H, W, C) view
-        NDArray flat = nhwc.reshape(-1);                                            // a copy unless x is channels-last
-        nhwc.close();
-        NDArray back = flat.reshape(s.get(0), s.get(2), s.get(3), s.get(1));
-        flat.close();
-        NDArray out = back.transpose(0, 3, 1, 2);                                   // (B, C, H, W), NHWC in memory
-        back.close();
-        return out;
-    }
-
-    /**
-     * {@link #groupNorm} for inference on channels-last input (see {@link #channelsLast}), with a channels-last
-     * result. In NHWC memory a group's values are not contiguous, so the statistics are taken per channel over
+     * {@link #groupNorm} for inference, with a channels-last result: the same (B, C, H, W) values held NHWC in
+     * memory. The engine's convolutions take such input without reordering it into a blocked layout and back (a
+     * full-size copy each way), and their results stay channels-last, as do element-wise results; an NCHW input
+     * is read through one copy. In NHWC memory a group's values are not contiguous, so the statistics are taken per channel over
      * the pixels (column sums over a contiguous (B, HW, C) view, which vectorise) and then added up per group:
      * the mean, then the variance of the centred values (two passes, as exact as the fused kernel's), and the
      * normalisation and affine in place on the centred values. Two full-size arrays besides x at most.

@@ -21,9 +21,10 @@ final class GroupNorm {
     }
 
     /**
-     * x (B, C, H, W) -> (B, C, H, W). For inference the result is channels-last ({@link Ops#channelsLast}), so the
-     * convolutions after it skip their layout reorders (a full-size copy each way; at 256 px 42 MB per tensor):
-     * from the first normalisation on, the encoder and decoder run channels-last.
+     * x (B, C, H, W) -> (B, C, H, W). For inference the result is channels-last
+     * ({@link Ops#groupNormChannelsLast}), so the convolutions after it skip their layout reorders (a full-size
+     * copy each way; at 256 px 42 MB per tensor): from the first normalisation on, the encoder and decoder run
+     * channels-last.
      */
     NDArray forward(NDArray x) {
         if (Ops.gradOff(x)) return Ops.groupNormChannelsLast(x, GROUPS, w.get(gamma), w.get(beta), EPS);
