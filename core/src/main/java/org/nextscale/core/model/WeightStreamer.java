@@ -55,41 +55,43 @@ final class WeightStreamer {
     static Result read(InputStream in, long size, ModelConfig config, NDManager manager, String name, ProgressListener progress,
                        WeightPrecision precision, Predicate<String> wanted) throws IOException {
         List<WeightSpec.Entry> spec = WeightSpec.of(config);
+        Map<String, WeightSpec.Entry> specByName = new LinkedHashMap<>();
         Map<String, long[]> unread = new LinkedHashMap<>();
-        long unreadBytes = 0;
-        for (WeightSpec.Entry e : spec)
-            if (!wanted.test(e.name())) {
+        long unreadBytes = 0, largest = 0;
+        long[] totals = {0, 0};                                        // bytes in memory, bytes read so far
+        for (WeightSpec.Entry e : spec) {
+            specByName.put(e.name(), e);
+            long bytes = memoryBytes(e, precision);
+            if (wanted.test(e.name())) {
+                totals[0] += bytes;
+                largest = Math.max(largest, bytes);
+            } else {
                 unread.put(e.name(), e.shape());
-                unreadBytes += memoryBytes(e, precision);
+                unreadBytes += bytes;
             }
+        }
+        long scratchBytes = largest;
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         TreeSet<String> dtypes = new TreeSet<>();
-        long[] totals = {0, 0};                                        // bytes in memory, bytes read so far
         byte[] chunk = new byte[1 << 20];
-        ByteBuffer[] scratch = {null};                                 // sized to the largest tensor once the header is read
+        ByteBuffer[] scratch = {null};                                 // sized to the largest tensor once the header is checked
         try {
             SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
                 Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
                 for (SafeTensors.Declared d : declared) byName.put(d.name(), d);
                 WeightSpec.Fit fit = WeightSpec.fitDeclared(spec, byName);
                 if (!fit.ok()) throw new IllegalArgumentException(name + ": " + ModelFile.mismatchMessage(config, byName.keySet(), fit));
-                long largest = 0;
-                for (WeightSpec.Entry e : spec) {
-                    if (!wanted.test(e.name())) continue;
-                    long bytes = memoryBytes(e, precision);
-                    totals[0] += bytes;
-                    largest = Math.max(largest, bytes);
-                }
                 checkMemory(totals[0], name, manager);
-                scratch[0] = scratchBuffer(largest, name);
+                scratch[0] = scratchBuffer(scratchBytes, name);
                 progress.progress("load", 0, totals[0]);
             }, (d, data) -> {
                 if (!wanted.test(d.name())) return;                         // skipped by the stream
-                boolean integer = spec.stream().anyMatch(e -> e.name().equals(d.name()) && e.dtype().equals("I64"));
+                WeightSpec.Entry e = specByName.get(d.name());              // the header fits the spec (checked above)
+                boolean integer = e.dtype().equals("I64");
                 boolean half = !integer && precision.halves(d.name(), d.shape());
                 arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk, scratch[0]));
                 dtypes.add(d.dtype());
-                totals[1] += HostTensor.numel(d.shape()) * (integer ? 8 : half ? 2 : 4);
+                totals[1] += memoryBytes(e, precision);
                 progress.progress("load", totals[1], totals[0]);
             });
         } finally {

@@ -119,10 +119,11 @@ public final class Ops {
      * {@link #groupNorm} for inference, with a channels-last result: the same (B, C, H, W) values held NHWC in
      * memory. The engine's convolutions take such input without reordering it into a blocked layout and back (a
      * full-size copy each way), and their results stay channels-last, as do element-wise results; an NCHW input
-     * is read through one copy. In NHWC memory a group's values are not contiguous, so the statistics are taken per channel over
-     * the pixels (column sums over a contiguous (B, HW, C) view, which vectorise) and then added up per group:
-     * the mean, then the variance of the centred values (two passes, as exact as the fused kernel's), and the
-     * normalisation and affine in place on the centred values. Two full-size arrays besides x at most.
+     * is read through one copy. In NHWC memory a group's values are not contiguous, so the statistics are taken
+     * per channel over the pixels (column sums over a contiguous (B, HW, C) view, which vectorise) and then added
+     * up per group: the mean, then the variance of the centred values (two passes, as exact as the fused
+     * kernel's), and the normalisation and affine in place on the centred values. Two full-size arrays besides x
+     * at most.
      */
     public static NDArray groupNormChannelsLast(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
         Shape s = x.getShape();

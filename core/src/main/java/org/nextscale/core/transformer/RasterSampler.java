@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
-import org.nextscale.core.tokenizer.MultiScaleQuantizer;
 import org.nextscale.core.nn.NoGrad;
+import org.nextscale.core.tokenizer.MultiScaleQuantizer;
 
 /**
  * Next-token sampling for the raster baseline ({@link TokenLayout#raster}): the N tokens of one token

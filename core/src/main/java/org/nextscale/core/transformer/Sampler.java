@@ -10,9 +10,10 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.nn.NativeMemory;
+import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.tokenizer.MultiScaleQuantizer;
 import org.nextscale.core.tokenizer.VqVae;
-import org.nextscale.core.nn.NoGrad;
 
 /**
  * Next-scale sampling (reference VAR.autoregressive_infer_cfg), optionally with zero-shot editing
@@ -98,7 +99,7 @@ public final class Sampler {
             }
             // the KV cache and the per-scale arrays are freed, and their pages returned, before the decoder's
             // full-size activations arrive
-            org.nextscale.core.nn.NativeMemory.trim();
+            NativeMemory.trim();
             try (NDManager decode = labels.getManager().newSubManager()) {
                 fhat.attach(decode);
                 NDArray img = vae.fhatToImg(fhat).add(1f).mul(0.5f);                                  // (B, C, H, W) in [0, 1]
