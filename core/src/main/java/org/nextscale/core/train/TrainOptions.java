@@ -60,7 +60,8 @@ public final class TrainOptions {
         key("channels", Kind.INT, "1", "image channels: 1 gray, 3 RGB");
         key("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
         key("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
-        key("init", Kind.PATH, "", "model file whose weights the tokenizer starts from (its transformer, if any, is kept in the output)");
+        key("init", Kind.PATH, "", "model file whose weights training starts from: train-tokenizer takes its tokenizer (a transformer in it is "
+                + "kept in the output), train its transformer (fresh optimizer and schedule; tokenizer defaults to the model's own)");
         key("train_part", Kind.TEXT, "all", "all, or decoder: train only post_quant_conv and the decoder (needs init; tokens stay unchanged)");
         key("disc_weight", Kind.FLOAT, "0", "weight of the adversarial (PatchGAN, hinge) loss on the decoder, times the adaptive weight; 0 = off");
         key("disc_start", Kind.INT, "0", "step from which the discriminator trains and its loss counts");

@@ -72,6 +72,42 @@ final class VarTrainer {
         return c;
     }
 
+    /**
+     * The transformer of init=MODEL.zip as the run's starting point (fresh optimizer and schedule): it must be of
+     * the run's order, size and classes, and the run's tokenizer must give the tokens it was trained on. A
+     * tokenizer whose decoder alone was fine-tuned (train_part=decoder) gives the same tokens, so a transformer
+     * can go on training on a sharpened model. Returns its configuration with this run's label dropout.
+     */
+    private static VarConfig startingTransformer(TrainOptions o, Path initPath, ModelFile.Loaded init, Path tokPath, ModelFile.Loaded tok,
+                                                 List<String> classNames) {
+        ModelConfig ic = init.config();
+        VarConfig v = ic.var();
+        if (v == null)
+            throw new IllegalArgumentException("init=" + initPath + " holds no transformer (a tokenizer-only model): give a model written by train, "
+                    + "or leave init out and give tokenizer=" + initPath + " to start a new transformer");
+        if (!ic.order().equals(o.order()))
+            throw new IllegalArgumentException("init=" + initPath + " holds a " + ic.order() + "-order transformer, but this run trains order=" + o.order());
+        int[][] sizes = {{v.depth(), o.integer("depth")}, {v.embedDim(), o.integer("width")}, {v.numHeads(), o.integer("heads")}};
+        String[] keys = {"depth", "width", "heads"};
+        for (int i = 0; i < keys.length; i++)
+            if (o.isGiven(keys[i]) && sizes[i][0] != sizes[i][1])
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "init=%s has a transformer of depth %d, width %d, heads %d; leave depth, width and heads out "
+                        + "(they come from init) or match them", initPath, v.depth(), v.embedDim(), v.numHeads()));
+        if (!ic.classNames().equals(classNames))
+            throw new IllegalArgumentException("init=" + initPath + " was trained on the classes " + ic.classNames() + ", but the data has " + classNames
+                    + ": train on data with the same classes, or start a new transformer without init");
+        if (tokPath != null) {
+            ModelConfig tc = tok.config();
+            boolean same = tc.patchNums().equals(ic.patchNums()) && tc.vqvae().vocabSize() == ic.vqvae().vocabSize();
+            for (Map.Entry<String, HostTensor> e : init.weights().entrySet())
+                if (same && e.getKey().startsWith("vae.") && !VqVae.isDecoderWeight(e.getKey())) same = e.getValue().equals(tok.weights().get(e.getKey()));
+            if (!same)
+                throw new IllegalArgumentException("tokenizer=" + tokPath + " gives other tokens than the tokenizer init=" + initPath + " was trained on "
+                        + "(its encoder, quant_conv, codebook or phi differ): give that tokenizer, or one made from it by train-tokenizer train_part=decoder");
+        }
+        return new VarConfig(v.numClasses(), v.depth(), v.embedDim(), v.numHeads(), v.mlpRatio(), v.normEps(), v.sharedAln(), v.attnL2Norm(), o.real("cond_drop"));
+    }
+
     static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
         Checkpoint resume = TrainRun.readResume(given, PHASE);
         TrainOptions o = resume == null ? given : TrainRun.resumedOptions(given, resume);
@@ -87,17 +123,21 @@ final class VarTrainer {
             if (data.numClasses() != cfg.var().numClasses())
                 throw new IllegalArgumentException("the data set has " + data.numClasses() + " classes but the checkpoint was trained on " + cfg.var().numClasses());
         } else {
-            Path tokPath = o.path("tokenizer");
-            if (tokPath == null) throw new IllegalArgumentException("VAR training needs a tokenizer: give tokenizer=TOK.zip (a model file written by train-tokenizer)");
-            ModelFile.Loaded tok = ModelFile.load(tokPath);
+            Path tokPath = o.path("tokenizer"), initPath = o.path("init");
+            if (tokPath == null && initPath == null)
+                throw new IllegalArgumentException("VAR training needs a tokenizer: give tokenizer=TOK.zip (a model file written by train-tokenizer)");
+            ModelFile.Loaded init = initPath == null ? null : ModelFile.load(initPath);
+            ModelFile.Loaded tok = tokPath == null ? init : ModelFile.load(tokPath);
             ModelConfig tc = tok.config();
             data = open(o, tc, tokens(o, tc, o.order(), TokenFile.tokenizerId(tc, tok.weights())));
-            VarConfig vc = new VarConfig(data.numClasses(), o.integer("depth"), o.integer("width"), o.integer("heads"), 4.0, 1e-6,
-                    false, true, o.real("cond_drop"));
+            VarConfig vc = init == null
+                    ? new VarConfig(data.numClasses(), o.integer("depth"), o.integer("width"), o.integer("heads"), 4.0, 1e-6, false, true, o.real("cond_drop"))
+                    : startingTransformer(o, initPath, init, tokPath, tok, data.classNames());
             cfg = tc.withVar(vc, data.classNames(), o.order()).validate();
             weights = new LinkedHashMap<>();
             for (Map.Entry<String, HostTensor> e : tok.weights().entrySet()) if (e.getKey().startsWith("vae.")) weights.put(e.getKey(), e.getValue());
-            weights.putAll(WeightInit.init(cfg, o.seed(), "var."));
+            if (init == null) weights.putAll(WeightInit.init(cfg, o.seed(), "var."));
+            else init.weights().forEach((k, v) -> { if (k.startsWith("var.")) weights.put(k, v); });
         }
         boolean raster = cfg.order().equals("raster");
         int steps = o.steps(), batch = o.batch();
@@ -134,6 +174,10 @@ final class VarTrainer {
             TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, stats::state);
             JsonObject extra = new JsonObject();
             if (o.path("tokenizer") != null) extra.addProperty("tokenizer", o.path("tokenizer").toString());
+            if (resume == null && o.path("init") != null) {
+                extra.addProperty("init", o.path("init").toString());
+                listener.onMessage("the transformer starts from the one in " + o.path("init") + " (fresh optimizer and learning-rate schedule)");
+            }
             run.setExtra(extra);
             DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
             int len = table.length();
