@@ -1,6 +1,6 @@
 // Generates count images for each class and writes them as PNG: <output>/class<c>_<n>.png.
 //   output=[folder]  classes=[0,1,2 or names, empty = every class of the model: give num_classes]
-//   count=4  model=[model .zip, empty = shipped]  cfg=3  seed=0  num_classes=10
+//   count=4  model=[model .zip, empty = shipped]  cfg=1.5  seed=0  num_classes=10
 // Headless batch:  xvfb-run -a java -jar ij.jar -ijpath <ImageJ folder> -batch generate_per_class.ijm "output=[...] classes=[0,1] count=4"
 
 args = getArgument();
@@ -8,7 +8,7 @@ output = option(args, "output", "");
 if (output == "") exit("generate_per_class: give output=[folder]");
 model = option(args, "model", "");
 count = option(args, "count", "4");
-cfg = option(args, "cfg", "3");
+cfg = option(args, "cfg", "1.5");
 seed = option(args, "seed", "0");
 classList = option(args, "classes", "");
 if (classList == "") {

@@ -1,6 +1,6 @@
 // In-paints every image of a folder inside a mask and writes the results, same names, as PNG.
 //   input=[folder of images]  mask=[mask image: non-zero pixels are regenerated, same size as the images]
-//   output=[folder for the results]  model=[model .zip, empty = shipped]  class=-1  cfg=3  seed=0
+//   output=[folder for the results]  model=[model .zip, empty = shipped]  class=-1  cfg=1.5  seed=0
 // Headless batch:  xvfb-run -a java -jar ij.jar -ijpath <ImageJ folder> -batch inpaint_folder.ijm "input=[...] mask=[...] output=[...]"
 // In Fiji: Plugins > Macros > Run..., or with arguments from another macro: runMacro(path, "input=[...] ...").
 
@@ -11,7 +11,7 @@ output = option(args, "output", "");
 if (input == "" || maskPath == "" || output == "") exit("inpaint_folder: give input=[folder] mask=[mask image] output=[folder]");
 model = option(args, "model", "");
 cls = option(args, "class", "-1");
-cfg = option(args, "cfg", "3");
+cfg = option(args, "cfg", "1.5");
 seed = option(args, "seed", "0");
 
 setBatchMode(true);

@@ -45,10 +45,10 @@ final class EditJob extends ImageJobs {
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cfg", defaultValue = "1.5", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
     double cfg;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "top-p (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", defaultValue = "0", description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
     double topP;
 
     private byte[] maskBytes;

@@ -37,13 +37,13 @@ final class GenerateJob extends Job {
     @Option(names = "--seed", defaultValue = "0", description = "seed of the whole set (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cfg", defaultValue = "1.5", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
     double cfg;
 
     @Option(names = "--top-k", defaultValue = "0", description = "top-k, 0 = off (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", defaultValue = "0", description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
     double topP;
 
     @Option(names = "--smooth", description = "Gumbel-smoothed token embeddings")

@@ -23,13 +23,13 @@ final class ModelOptions {
             + "Also set by NEXTSCALE_WEIGHTS")
     String weights;
 
-    @Option(names = "--cfg", defaultValue = "3.0", description = "classifier-free guidance strength (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cfg", defaultValue = "1.5", description = "classifier-free guidance strength (default: ${DEFAULT-VALUE})")
     double cfg;
 
     @Option(names = "--top-k", defaultValue = "0", description = "sample among the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "nucleus sampling mass, 0 or 1 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", defaultValue = "0", description = "nucleus sampling mass, 0 or 1 = off (default: ${DEFAULT-VALUE})")
     double topP;
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")

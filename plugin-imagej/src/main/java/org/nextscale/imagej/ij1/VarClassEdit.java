@@ -2,7 +2,7 @@ package org.nextscale.imagej.ij1;
 
 import org.nextscale.imagej.ClassEditCommand;
 
-/** {@code run("VAR Class Edit", "model=[...] class=3 cfg=3 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
+/** {@code run("VAR Class Edit", "model=[...] class=3 cfg=1.5 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
 public class VarClassEdit extends MacroCommand<ClassEditCommand> {
     @Override String label() { return "VAR Class Edit"; }
     @Override Class<ClassEditCommand> command() { return ClassEditCommand.class; }

@@ -2,7 +2,7 @@ package org.nextscale.imagej.ij1;
 
 import org.nextscale.imagej.GenerateCommand;
 
-/** {@code run("VAR Generate", "model=[...] class=3 count=4 cfg=3 top_k=0 top_p=0.95 seed=0 smooth show_scales=auto")}. */
+/** {@code run("VAR Generate", "model=[...] class=3 count=4 cfg=1.5 top_k=0 top_p=0 seed=0 smooth show_scales=auto")}. */
 public class VarGenerate extends MacroCommand<GenerateCommand> {
     @Override String label() { return "VAR Generate"; }
     @Override Class<GenerateCommand> command() { return GenerateCommand.class; }

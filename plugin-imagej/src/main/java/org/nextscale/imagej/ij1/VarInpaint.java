@@ -2,7 +2,7 @@ package org.nextscale.imagej.ij1;
 
 import org.nextscale.imagej.InpaintCommand;
 
-/** {@code run("VAR Inpaint", "model=[...] class=3 cfg=3 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
+/** {@code run("VAR Inpaint", "model=[...] class=3 cfg=1.5 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
 public class VarInpaint extends MacroCommand<InpaintCommand> {
     @Override String label() { return "VAR Inpaint"; }
     @Override Class<InpaintCommand> command() { return InpaintCommand.class; }

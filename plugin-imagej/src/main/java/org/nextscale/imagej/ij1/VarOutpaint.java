@@ -2,7 +2,7 @@ package org.nextscale.imagej.ij1;
 
 import org.nextscale.imagej.OutpaintCommand;
 
-/** {@code run("VAR Outpaint", "model=[...] class=3 cfg=3 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
+/** {@code run("VAR Outpaint", "model=[...] class=3 cfg=1.5 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
 public class VarOutpaint extends MacroCommand<OutpaintCommand> {
     @Override String label() { return "VAR Outpaint"; }
     @Override Class<OutpaintCommand> command() { return OutpaintCommand.class; }
