@@ -125,7 +125,8 @@ final class VarTrainer {
         } else {
             Path tokPath = o.path("tokenizer"), initPath = o.path("init");
             if (tokPath == null && initPath == null)
-                throw new IllegalArgumentException("VAR training needs a tokenizer: give tokenizer=TOK.zip (a model file written by train-tokenizer)");
+                throw new IllegalArgumentException("VAR training needs a tokenizer: give tokenizer=TOK.zip (a model file written by train-tokenizer), "
+                        + "or init=MODEL.zip to go on training the transformer of a model");
             ModelFile.Loaded init = initPath == null ? null : ModelFile.load(initPath);
             ModelFile.Loaded tok = tokPath == null ? init : ModelFile.load(tokPath);
             ModelConfig tc = tok.config();
