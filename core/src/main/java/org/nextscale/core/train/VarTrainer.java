@@ -87,25 +87,28 @@ final class VarTrainer {
                     + "or leave init out and give tokenizer=" + initPath + " to start a new transformer");
         if (!ic.order().equals(o.order()))
             throw new IllegalArgumentException("init=" + initPath + " holds a " + ic.order() + "-order transformer, but this run trains order=" + o.order());
-        int[][] sizes = {{v.depth(), o.integer("depth")}, {v.embedDim(), o.integer("width")}, {v.numHeads(), o.integer("heads")}};
-        String[] keys = {"depth", "width", "heads"};
-        for (int i = 0; i < keys.length; i++)
-            if (o.isGiven(keys[i]) && sizes[i][0] != sizes[i][1])
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "init=%s has a transformer of depth %d, width %d, heads %d; leave depth, width and heads out "
-                        + "(they come from init) or match them", initPath, v.depth(), v.embedDim(), v.numHeads()));
+        if (differs(o, "depth", v.depth()) || differs(o, "width", v.embedDim()) || differs(o, "heads", v.numHeads()))
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "init=%s has a transformer of depth %d, width %d, heads %d; leave depth, width and heads out "
+                    + "(they come from init) or match them", initPath, v.depth(), v.embedDim(), v.numHeads()));
         if (!ic.classNames().equals(classNames))
             throw new IllegalArgumentException("init=" + initPath + " was trained on the classes " + ic.classNames() + ", but the data has " + classNames
                     + ": train on data with the same classes, or start a new transformer without init");
         if (tokPath != null) {
             ModelConfig tc = tok.config();
-            boolean same = tc.patchNums().equals(ic.patchNums()) && tc.vqvae().vocabSize() == ic.vqvae().vocabSize();
-            for (Map.Entry<String, HostTensor> e : init.weights().entrySet())
-                if (same && e.getKey().startsWith("vae.") && !VqVae.isDecoderWeight(e.getKey())) same = e.getValue().equals(tok.weights().get(e.getKey()));
+            boolean same = tc.patchNums().equals(ic.patchNums()) && tc.vqvae().vocabSize() == ic.vqvae().vocabSize()
+                    && init.weights().entrySet().stream()
+                            .filter(e -> e.getKey().startsWith("vae.") && !VqVae.isDecoderWeight(e.getKey()))   // what makes the tokens
+                            .allMatch(e -> e.getValue().equals(tok.weights().get(e.getKey())));
             if (!same)
                 throw new IllegalArgumentException("tokenizer=" + tokPath + " gives other tokens than the tokenizer init=" + initPath + " was trained on "
                         + "(its encoder, quant_conv, codebook or phi differ): give that tokenizer, or one made from it by train-tokenizer train_part=decoder");
         }
         return new VarConfig(v.numClasses(), v.depth(), v.embedDim(), v.numHeads(), v.mlpRatio(), v.normEps(), v.sharedAln(), v.attnL2Norm(), o.real("cond_drop"));
+    }
+
+    /** Whether the option was given with a value other than the model's. */
+    private static boolean differs(TrainOptions o, String key, int model) {
+        return o.isGiven(key) && o.integer(key) != model;
     }
 
     static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
