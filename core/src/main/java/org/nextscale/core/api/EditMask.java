@@ -41,6 +41,35 @@ public record EditMask(int height, int width, boolean[] selected) {
     }
 
     /**
+     * A rectangle in pixels, as ImageJ's makeRectangle(x, y, width, height): columns [x, x + width), rows [y, y + height).
+     * It must lie inside the image: a selection reaching past the border is refused, not clipped.
+     */
+    public static EditMask rect(int height, int width, int x, int y, int rw, int rh) {
+        if (rw < 1 || rh < 1)
+            throw new IllegalArgumentException("the rectangle is " + rw + "x" + rh + " px: give a width and height of at least 1");
+        if (x < 0 || y < 0 || x + rw > width || y + rh > height)
+            throw new IllegalArgumentException("the rectangle x=" + x + " y=" + y + " " + rw + "x" + rh + " px reaches outside the " + width + "x"
+                    + height + " px image: keep x from 0 to " + (width - 1) + ", y from 0 to " + (height - 1) + " and x+width <= " + width
+                    + ", y+height <= " + height);
+        boolean[] m = new boolean[height * width];
+        for (int yy = y; yy < y + rh; yy++) java.util.Arrays.fill(m, yy * width + x, yy * width + x + rw, true);
+        return new EditMask(height, width, m);
+    }
+
+    /** Parses "x,y,width,height" in pixels ({@link #rect}). */
+    public static EditMask parseRect(String spec, int height, int width) {
+        String[] p = spec.trim().split("\\s*,\\s*");
+        int[] v = new int[4];
+        try {
+            if (p.length != 4) throw new NumberFormatException();
+            for (int i = 0; i < 4; i++) v[i] = Integer.parseInt(p[i]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rect must be four whole numbers x,y,width,height in pixels (e.g. 100,80,64,64), got '" + spec + "'");
+        }
+        return rect(height, width, v[0], v[1], v[2], v[3]);
+    }
+
+    /**
      * The non-zero pixels of a mask image (values above one half in its first channel). The mask must have
      * the image's size ({@code height} x {@code width}): a mask drawn for another image is refused.
      */
@@ -57,5 +86,17 @@ public record EditMask(int height, int width, boolean[] selected) {
         int n = 0;
         for (boolean b : selected) if (b) n++;
         return n;
+    }
+
+    /** An edit needs a selection that keeps some pixels and regenerates others, in every front end. */
+    public void requireEditable(EditMode mode) {
+        int n = count(), all = height * width;
+        if (n == 0) throw new IllegalArgumentException("the selection is empty: give a box, ROI or mask that covers part of the image");
+        if (n == all)
+            throw new IllegalArgumentException(mode == EditMode.OUTPAINT
+                    ? "the selection covers the whole image, so nothing would be regenerated: select only the part to keep (or grow the "
+                            + "canvas with extend)"
+                    : "the selection covers the whole image, so nothing of it would be kept: select only the part to regenerate"
+                            + " (or generate a new image)");
     }
 }

@@ -117,6 +117,15 @@ public interface VarModel extends AutoCloseable {
     Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, ProgressListener progress, CancelToken cancel,
                ScaleListener scales);
 
+    /**
+     * The edit with the given {@link SeamMode} (the other forms use {@link SeamMode#BLEND}). The image is fitted to the
+     * model whole; org.nextscale.core.tiling.EditWindows edits large images in windows at their own resolution.
+     */
+    default Image edit(Image image, EditMask mask, EditMode mode, SampleOptions options, SeamMode seams, ProgressListener progress,
+                       CancelToken cancel, ScaleListener scales) {
+        return edit(image, mask, mode, options, progress, cancel, scales);
+    }
+
     @Override
     void close();
 

@@ -3,10 +3,12 @@ package org.nextscale.core.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.data.ImageOutputs;
+import org.nextscale.core.tiling.Tiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Parameters;
 final class ReconstructCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
+    @Mixin ImageOptions imageOptions;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "PNG, JPEG or TIFF")
     Path image;
 
@@ -26,12 +30,16 @@ final class ReconstructCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path target = ImageOutputs.single(out, EditCommand.stem(image) + "-reconstructed");
+        PixelScale scale = imageOptions.pixelScale();
+        ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
-            Image in = ImageFiles.read(image);
-            Image rec = m.reconstruct(in);
-            ImageFiles.write(rec, target);
-            System.out.printf("wrote %s; PSNR %.2f dB%n", target, ImageMetrics.psnr(in, rec));
+            ImageFiles.Loaded in = ImageFiles.read(image, imageOptions.range);
+            Image rec = Tiles.reconstruct(m, in.unit(), scale, progress, progress.cancelToken());
+            ImageFiles.write(in, rec, target);
+            System.out.printf("wrote %s; PSNR %.2f dB (values %s mapped to 0..1)%n", target, ImageMetrics.psnr(in.unit(), rec), in.range());
             return 0;
+        } finally {
+            progress.finish();
         }
     }
 }

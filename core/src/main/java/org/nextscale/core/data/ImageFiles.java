@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.ValueRange;
 import org.nextscale.core.io.AtomicWrite;
 
 /**
@@ -45,6 +46,89 @@ public final class ImageFiles {
      * their minimum to their maximum.
      */
     public static Image read(Path p) throws IOException {
+        BufferedImage img = decode(p);
+        return isFloat(img) ? fromFloat(img, p) : Image.fromBufferedImage(img);
+    }
+
+    /** An image file's pixels in the model's units, the range they were mapped by, and the file's bit depth (8, 16 or 32). */
+    public record Loaded(Image unit, ValueRange range, int bits) {
+        /** {@code result} (the model's units, the same size as {@link #unit}) back in this file's values. */
+        public Image raw(Image result) {
+            return range.fromUnit(result);
+        }
+    }
+
+    /**
+     * Reads one image and maps its values to the model's units by {@code rangeSpec} ({@link ValueRange#resolve}: "auto",
+     * "full" or "LOW,HIGH"): 8-bit files by 0..255, 16-bit and 32-bit ones by default by the data's robust range, so a
+     * 12-bit image in a 16-bit file uses its own range. {@link #write(Loaded, Image, Path)} maps results back.
+     */
+    public static Loaded read(Path p, String rangeSpec) throws IOException {
+        BufferedImage img = decode(p);
+        int bits = bits(img);
+        Image raw = raw(img, p);
+        ValueRange range = ValueRange.resolve(rangeSpec, raw.data(), bits);
+        return new Loaded(range.toUnit(raw), range, bits);
+    }
+
+    /**
+     * Writes {@code result} (the model's units) in the values and bit depth of the file it came from: 16-bit gray as
+     * 16-bit PNG or TIFF, 32-bit as a float TIFF (as 16-bit PNG when the name asks for PNG), else 8-bit.
+     */
+    public static void write(Loaded like, Image result, Path p) throws IOException {
+        String ext = extension(p);
+        boolean tiff = ext.equals("tif") || ext.equals("tiff"), png = !tiff && !ext.equals("jpg") && !ext.equals("jpeg");
+        if (like.bits() == 8 || result.channels() != 1 || !(tiff || png)) {
+            write(result, p);
+            return;
+        }
+        Image raw = like.raw(result);
+        BufferedImage out = like.bits() == 32 && tiff ? floatGray(raw) : ushortGray(like.bits() == 16 ? raw : ValueRange.SHORT.fromUnit(result));
+        AtomicWrite.write(p, o -> {
+            if (!ImageIO.write(out, tiff ? "tiff" : "png", o)) throw new IOException("no image writer for " + (tiff ? "tiff" : "png"));
+        });
+    }
+
+    private static int bits(BufferedImage img) {
+        if (isFloat(img)) return 32;
+        boolean gray = img.getRaster().getNumBands() <= 2 && img.getColorModel().getColorSpace().getNumComponents() == 1;
+        return gray && img.getColorModel().getComponentSize(0) > 8 ? 16 : 8;
+    }
+
+    /** The stored values: 16-bit samples as they are, float samples as they are (finite only), the rest as 0..255. */
+    private static Image raw(BufferedImage img, Path p) {
+        int b = bits(img);
+        if (b == 8) return ValueRange.BYTE.fromUnit(Image.fromBufferedImage(img));
+        if (b == 32) return floats(img, p);
+        Raster r = img.getRaster();
+        int w = img.getWidth(), h = img.getHeight();
+        float max = (float) ((1L << img.getColorModel().getComponentSize(0)) - 1), scale = 65535f / max;
+        float[] d = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) d[y * w + x] = max == 65535f ? r.getSample(x, y, 0) : Math.round(r.getSample(x, y, 0) * scale);
+        return new Image(1, h, w, d);
+    }
+
+    private static BufferedImage ushortGray(Image raw) {
+        int w = raw.width(), h = raw.height();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+        short[] px = ((java.awt.image.DataBufferUShort) out.getRaster().getDataBuffer()).getData();
+        float[] d = raw.data();
+        for (int i = 0; i < px.length; i++) px[i] = (short) Math.round(Math.max(0f, Math.min(65535f, d[i])));
+        return out;
+    }
+
+    private static BufferedImage floatGray(Image raw) {
+        int w = raw.width(), h = raw.height();
+        java.awt.color.ColorSpace gray = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY);
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(gray, false, false, java.awt.Transparency.OPAQUE,
+                DataBuffer.TYPE_FLOAT);
+        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(w, h);
+        r.setSamples(0, 0, w, h, 0, raw.data());
+        return new BufferedImage(cm, r, false, null);
+    }
+
+    private static BufferedImage decode(Path p) throws IOException {
         if (!Files.isRegularFile(p)) throw new IOException(p + ": no such image file");
         if (Files.size(p) == 0) throw new IOException(p + ": empty file (0 bytes), not an image");
         try (ImageInputStream in = ImageIO.createImageInputStream(p.toFile())) {
@@ -69,7 +153,7 @@ public final class ImageFiles {
                     if (e instanceof IllegalArgumentException a && a.getMessage() != null && a.getMessage().startsWith(p.toString())) throw a;
                     throw new IOException(p + ": cannot be read as an image: the file is damaged or truncated" + detail(e));
                 }
-                return isFloat(img) ? fromFloat(img, p) : Image.fromBufferedImage(img);
+                return img;
             } finally {
                 reader.dispose();
             }
@@ -88,10 +172,16 @@ public final class ImageFiles {
 
     /** A float image: gray (1 band) or RGB (first 3 bands); NaN or infinity refused; [0, 1] kept, else min..max stretched. */
     private static Image fromFloat(BufferedImage img, Path p) {
+        Image raw = floats(img, p);
+        ValueRange r = ValueRange.minMax(raw.data());
+        return r.low() >= 0 && r.high() <= 1 ? raw : r.toUnit(raw);
+    }
+
+    /** A float image's values as stored: gray (1 band) or RGB (first 3 bands); NaN or infinity refused. */
+    private static Image floats(BufferedImage img, Path p) {
         Raster r = img.getRaster();
         int w = img.getWidth(), h = img.getHeight(), c = r.getNumBands() >= 3 ? 3 : 1;
         float[] d = new float[c * w * h];
-        float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
         for (int ch = 0; ch < c; ch++)
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
@@ -100,13 +190,7 @@ public final class ImageFiles {
                         throw new IllegalArgumentException(p + ": has NaN or infinite pixel values (the first at x=" + x + ", y=" + y
                                 + "): replace them with numbers first");
                     d[(ch * h + y) * w + x] = v;
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
                 }
-        if (min < 0 || max > 1) {
-            float range = max - min;
-            for (int i = 0; i < d.length; i++) d[i] = range > 0 ? (d[i] - min) / range : 0f;
-        }
         return new Image(c, h, w, d);
     }
 

@@ -20,6 +20,7 @@ import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.ScaleFrame;
 import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.SeamMode;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.api.WeightPrecision;
@@ -28,6 +29,7 @@ import org.nextscale.core.config.ClassNames;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.nn.Params;
+import org.nextscale.core.tiling.Seams;
 import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.transformer.Editor;
@@ -262,44 +264,36 @@ public final class LoadedModel implements VarModel {
     @Override
     public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, ProgressListener progress, CancelToken cancel,
                       ScaleListener scales) {
+        return edit(image, mask, mode, o, SeamMode.BLEND, progress, cancel, scales);
+    }
+
+    @Override
+    public Image edit(Image image, EditMask mask, EditMode mode, SampleOptions o, SeamMode seams, ProgressListener progress,
+                      CancelToken cancel, ScaleListener scales) {
         requireTransformer("edit");
         if (config.order().equals("raster")) throw new IllegalArgumentException("editing needs a next-scale (VAR) model, not a raster-order baseline");
         if (mask.height() != image.height() || mask.width() != image.width())
             throw new IllegalArgumentException(String.format(Locale.ROOT, "mask is %dx%d but the image is %dx%d",
                     mask.width(), mask.height(), image.width(), image.height()));
-        checkSelection(mask, mode);
+        mask.requireEditable(mode);
         EditMask modelMask = ImageAdapter.resize(mask, config.imageSize(), config.imageSize());
+        if (modelMask.count() == 0 || (mode == EditMode.OUTPAINT && modelMask.count() == modelMask.height() * modelMask.width()))
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the selection is smaller than one of the model's pixels once the "
+                    + "%dx%d px image is fitted to the model's %d px: use scale auto (the image's own resolution) or select more",
+                    image.width(), image.height(), config.imageSize()));
         try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
             Editor editor = new Editor(sampler(scales, 0, 1, atModel -> List.of(ImageAdapter.fromModel(atModel.get(0), image))));
             NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);
-            return keepOriginalPixels(image, ImageAdapter.fromModel(toImages(result).get(0), image), mask, mode);
+            return Seams.compose(image, ImageAdapter.fromModel(toImages(result).get(0), image), regenerated(mask, mode), seams);
         }
     }
 
-    /** An edit needs a selection that keeps some pixels and regenerates others, in every front end. */
-    static void checkSelection(EditMask mask, EditMode mode) {
-        int n = mask.count(), all = mask.height() * mask.width();
-        if (n == 0) throw new IllegalArgumentException("the selection is empty: give a box, ROI or mask that covers part of the image");
-        if (n == all)
-            throw new IllegalArgumentException(mode == EditMode.OUTPAINT
-                    ? "the selection covers the whole image, so nothing would be regenerated: select only the part to keep"
-                    : "the selection covers the whole image, so nothing of it would be kept: select only the part to regenerate"
-                            + " (or generate a new image)");
-    }
-
-    /**
-     * Pixels the edit keeps are the input's own, not their decoded (and possibly resized) version, so the
-     * kept area comes back bit for bit; only the regenerated area is the model's.
-     */
-    private static Image keepOriginalPixels(Image original, Image edited, EditMask mask, EditMode mode) {
-        boolean regenerateSelection = mode != EditMode.OUTPAINT;
-        float[] out = edited.data().clone();
-        int hw = original.height() * original.width();
-        for (int c = 0; c < original.channels(); c++)
-            for (int i = 0; i < hw; i++)
-                if (mask.selected()[i] != regenerateSelection) out[c * hw + i] = original.data()[c * hw + i];
-        return new Image(original.channels(), original.height(), original.width(), out);
+    /** The pixels an edit regenerates: the selection, or (out-painting) everything else. */
+    private static boolean[] regenerated(EditMask mask, EditMode mode) {
+        boolean[] r = mask.selected().clone();
+        if (mode == EditMode.OUTPAINT) for (int i = 0; i < r.length; i++) r[i] = !r[i];
+        return r;
     }
 
     /** Images at any size -> (B, C, S, S) in [-1, 1] at the model's geometry. */
