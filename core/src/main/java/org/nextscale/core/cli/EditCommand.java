@@ -57,7 +57,6 @@ abstract class EditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path target = ImageOutputs.single(out, stem(image) + "-" + mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        ConsoleProgress progress = new ConsoleProgress();
         PixelScale scale = imageOptions.pixelScale();
         SeamMode seamMode = seamMode(seams);
         Extension grow = extension();
@@ -66,6 +65,7 @@ abstract class EditCommand implements Callable<Integer> {
                     + (mode() == EditMode.OUTPAINT ? ", or grow the canvas with --extend" : ""));
         if (region != null && !grow.isNone())
             throw new IllegalArgumentException("--extend keeps the whole image and generates past its border: give it without a selection");
+        ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
             ImageFiles.Loaded in = ImageFiles.read(image, imageOptions.range);
             Image img = in.unit();
