@@ -5,10 +5,14 @@ import java.io.File;
 import java.io.IOException;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Extension;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ScaleFrames;
 import org.nextscale.core.api.ScaleListener;
+import org.nextscale.core.api.SeamMode;
+import org.nextscale.core.tiling.EditWindows;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
@@ -43,6 +47,11 @@ public abstract class EditCommand extends VarCommand {
     @Parameter(persist = false, label = "Random seed")
     protected long seed = SampleOptions.defaults().seed();
 
+    @Parameter(persist = false, label = "Pixel scale", description = "Image pixels per model pixel: auto = the image's own resolution "
+            + "(large images in model-sized windows), a number (2 = half resolution, for selections larger than a window), or fit "
+            + "(the whole image fitted to the model)")
+    protected String scale = "auto";
+
     @Parameter(persist = false, label = "Show scales", choices = {"auto", "yes", "no"},
             description = "Watch the edit form coarse to fine (one decoder pass per scale); auto = yes unless the model's decoder is costly")
     protected String showScales = "auto";
@@ -58,17 +67,26 @@ public abstract class EditCommand extends VarCommand {
     /** The title suffix of the result, e.g. "inpainted". */
     protected abstract String done();
 
+    /** How far to grow the canvas (out-paint only); none for the other edits. */
+    protected Extension extension() {
+        return Extension.NONE;
+    }
+
     @Override
     protected void execute() throws IOException {
-        EditMask area = ImageConversion.mask(image, mask);
+        PixelScale pixelScale = PixelScale.parse(scale);
+        Extension grow = extension();
+        EditMask area = grow.isNone() ? ImageConversion.mask(image, mask) : null;
         Image in = ImageConversion.toImage(image);
         Image out = onModel(model, m -> {
             int cls = m.classIndex(classId);
             if (mode() == EditMode.CLASS_EDIT && cls < 0)
                 throw new IllegalArgumentException("Class Edit needs a class: give class=<number or name>, e.g. class=3");
             SampleOptions opts = SampleOptions.defaults().withClass(cls).withCount(1).withCfg(cfg).withSeed(seed);
+            if (area == null) return EditWindows.extend(m, in, grow, opts, SeamMode.BLEND, pixelScale, progress(), token);
             ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews(image.getTitle() + " " + done() + " coarse to fine") : null;
-            Image edited = m.edit(in, area, mode(), opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);
+            Image edited = EditWindows.edit(m, in, area, mode(), opts, SeamMode.BLEND, pixelScale, progress(), token,
+                    views == null ? ScaleListener.NONE : views.frames);
             scales = views == null ? null : views.finish();
             return edited;
         });

@@ -18,8 +18,10 @@ import org.nextscale.core.api.Image;
  * <ul>
  *   <li>The current plane is used: the current slice and frame of a stack, with all channels of a
  *       multi-channel (composite) image.</li>
- *   <li>8-bit values are divided by 255, 16-bit by 65535, RGB channels by 255; 32-bit values are mapped
- *       from the image's display range (min..max) to [0, 1], clamped; an 8-bit indexed-colour image
+ *   <li>8-bit values are divided by 255, RGB channels by 255; 16-bit and 32-bit values are mapped from the
+ *       image's display range (Image > Adjust > Brightness/Contrast: min..max) to [0, 1], as the user sees
+ *       them, so 12-bit camera data in a 16-bit image use their own range; values outside the display range
+ *       pass on unclamped, so kept pixels of an edit come back exactly; an 8-bit indexed-colour image
  *       (type COLOR_256) is read as the RGB colours it shows.</li>
  *   <li>Size and channel count are converted by the core (see the core's ImageAdapter); results come
  *       back at the input's size with the input's type: 8-bit, 16-bit and 32-bit (the inverse mapping,
@@ -49,13 +51,10 @@ public final class ImageConversion {
     }
 
     /**
-     * {@code img} (already at {@code like}'s size, e.g. from the core) as a new single-plane image of
+     * {@code img} (at {@code like}'s size, or larger for a grown canvas) as a new single-plane image of
      * {@code like}'s type, calibration and display range.
      */
     public static ImagePlus like(Image img, ImagePlus like, String title) {
-        if (img.width() != like.getWidth() || img.height() != like.getHeight())
-            throw new IllegalArgumentException("result is " + img.width() + "x" + img.height() + " but the image is "
-                    + like.getWidth() + "x" + like.getHeight());
         int n = like.getNChannels();
         ImagePlus out;
         if (n > 1) {
@@ -122,25 +121,30 @@ public final class ImageConversion {
 
     private static void copyGray(ImageProcessor ip, float[] out, int offset) {
         int w = ip.getWidth(), h = ip.getHeight();
-        if (ip instanceof FloatProcessor) {
-            double min = ip.getMin(), max = ip.getMax();
-            if (!(max > min)) {
-                ip.resetMinAndMax();
-                min = ip.getMin();
-                max = ip.getMax();
-            }
-            float[] px = (float[]) ip.getPixels();
-            double span = max > min ? max - min : 1;
-            for (int i = 0; i < w * h; i++) out[offset + i] = (float) Math.max(0, Math.min(1, (px[i] - min) / span));
+        if (ip instanceof FloatProcessor || ip instanceof ShortProcessor) {
+            double[] range = displayRange(ip);
+            double min = range[0], span = range[1] - range[0];
+            for (int i = 0; i < w * h; i++) out[offset + i] = (float) ((ip.getf(i) - min) / span);
         } else if (ip instanceof ColorProcessor) {
             // one channel of an RGB plane inside a multi-channel image: use its brightness
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) out[offset + y * w + x] = ip.getPixelValue(x, y) / 255f;
         } else {
-            float scale = ip instanceof ShortProcessor ? 65535f : 255f;
             for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) out[offset + y * w + x] = ip.get(x, y) / scale;
+                for (int x = 0; x < w; x++) out[offset + y * w + x] = ip.get(x, y) / 255f;
         }
+    }
+
+    /** The display range of a 16- or 32-bit plane, {min, max} with max > min (the data's own range when the display's is empty). */
+    static double[] displayRange(ImageProcessor ip) {
+        double min = ip.getMin(), max = ip.getMax();
+        if (!(max > min)) {
+            ImageProcessor copy = ip.duplicate();
+            copy.resetMinAndMax();
+            min = copy.getMin();
+            max = copy.getMax();
+        }
+        return max > min ? new double[] {min, max} : new double[] {min, min + 1};
     }
 
     private static Image rgb(ColorProcessor cp) {
@@ -160,20 +164,18 @@ public final class ImageConversion {
         int w = img.width(), h = img.height(), off = c * w * h;
         float[] d = img.data();
         if (type instanceof FloatProcessor) {
-            double min = type.getMin(), max = type.getMax();
-            if (!(max > min)) {
-                min = 0;
-                max = 1;
-            }
+            double[] range = displayRange(type);
             float[] px = new float[w * h];
-            for (int i = 0; i < px.length; i++) px[i] = (float) (min + clamp(d[off + i]) * (max - min));
+            for (int i = 0; i < px.length; i++) px[i] = (float) (range[0] + d[off + i] * (range[1] - range[0]));
             FloatProcessor fp = new FloatProcessor(w, h, px);
-            fp.setMinAndMax(min, max);
+            fp.setMinAndMax(type.getMin(), type.getMax());
             return fp;
         }
         if (type instanceof ShortProcessor) {
+            double[] range = displayRange(type);
             short[] px = new short[w * h];
-            for (int i = 0; i < px.length; i++) px[i] = (short) Math.round(clamp(d[off + i]) * 65535f);
+            for (int i = 0; i < px.length; i++)
+                px[i] = (short) Math.round(Math.max(0, Math.min(65535, range[0] + d[off + i] * (range[1] - range[0]))));
             ShortProcessor sp = new ShortProcessor(w, h, px, type.getColorModel());
             sp.setMinAndMax(type.getMin(), type.getMax());
             return sp;

@@ -1,14 +1,26 @@
 package org.nextscale.imagej;
 
 import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Extension;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /** Plugins > VAR > Outpaint: keeps the selected area and regenerates everything around it. */
 @Plugin(type = Command.class, headless = true, label = "VAR Outpaint", description = "Keeps the selected area and regenerates everything around it",
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Outpaint...", weight = 5)})
 public class OutpaintCommand extends EditCommand {
+
+    @Parameter(persist = false, label = "Grow canvas", required = false, description = "Grow the canvas past the image's border and "
+            + "generate the new pixels, e.g. left=64,right=64 (sides top, bottom, left, right) or one number for all four; "
+            + "empty = keep the selection and regenerate around it")
+    protected String extend = "";
+
+    @Override
+    protected Extension extension() {
+        return Extension.parse(extend);
+    }
 
     @Override
     public String label() {

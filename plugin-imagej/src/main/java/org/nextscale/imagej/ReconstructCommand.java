@@ -5,6 +5,8 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Locale;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.eval.ImageMetrics;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -25,6 +27,10 @@ public class ReconstructCommand extends VarCommand {
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 
+    @Parameter(persist = false, label = "Pixel scale", description = "Image pixels per model pixel: auto = the image's own resolution "
+            + "(large images in blended model-sized tiles), a number (2 = half resolution), or fit (the whole image fitted to the model)")
+    private String scale = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private ImagePlus reconstruction;
 
@@ -39,8 +45,8 @@ public class ReconstructCommand extends VarCommand {
     @Override
     protected void execute() throws IOException {
         Image in = ImageConversion.toImage(image);
-        Image out = onModel(model, m -> m.reconstruct(in));
-        progress().progress("reconstructed", 1, 1);
+        PixelScale pixelScale = PixelScale.parse(scale);
+        Image out = onModel(model, m -> Tiles.reconstruct(m, in, pixelScale, progress(), token));
         psnr = ImageMetrics.psnr(in, out);
         reconstruction = ImageConversion.like(out, image, image.getTitle() + " reconstructed");
         tell(String.format(Locale.ROOT, "%s PSNR = %.2f dB", image.getTitle(), psnr));

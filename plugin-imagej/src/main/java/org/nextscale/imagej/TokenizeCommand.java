@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.nextscale.core.api.Image;
-import org.nextscale.core.api.TokenPyramid;
+import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.api.TiledTokens;
+import org.nextscale.core.tiling.Tiles;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -27,6 +29,10 @@ public class TokenizeCommand extends VarCommand {
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 
+    @Parameter(persist = false, label = "Pixel scale", description = "Image pixels per model pixel: auto = the image's own resolution "
+            + "(large images in model-sized tiles), a number (2 = half resolution), or fit (the whole image fitted to the model)")
+    private String scale = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Token maps")
     private ImagePlus tokenMaps;
 
@@ -36,8 +42,8 @@ public class TokenizeCommand extends VarCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Coarse to fine")
     private ImagePlus scales;
 
-    /** The token maps, the model's image side they are shown at, and the image decoded after each scale. */
-    private record Tokens(TokenPyramid pyramid, int side, List<Image> coarseToFine) {}
+    /** The token maps of every tile, the model's image side they are shown at, and (one tile) the image decoded after each scale. */
+    private record Tokens(TiledTokens tiled, int side, List<Image> coarseToFine) {}
 
     @Override
     public String label() {
@@ -47,16 +53,21 @@ public class TokenizeCommand extends VarCommand {
     @Override
     protected void execute() throws IOException {
         Image in = ImageConversion.toImage(image);
-        Tokens t = onModel(model, m -> new Tokens(m.tokenize(in), m.config().imageSize(), m.coarseToFine(in)));
-        progress().progress("tokenized", 1, 1);
-        tokenMaps = TokenMaps.stack(t.pyramid(), t.side(), image.getTitle() + " tokens");
-        tokens = TokenMaps.table(t.pyramid());
-        List<String> labels = new ArrayList<>();
-        for (int side : t.pyramid().sides()) labels.add("scale " + (labels.size() + 1) + ": " + side + "x" + side);
-        scales = ScaleViews.stackOf(t.coarseToFine(), labels, labels.size(), 1, image.getTitle() + " coarse to fine");
+        PixelScale pixelScale = PixelScale.parse(scale);
+        Tokens t = onModel(model, m -> {
+            TiledTokens tiled = Tiles.tokenize(m, in, pixelScale, progress(), token);
+            return new Tokens(tiled, m.config().imageSize(), tiled.tiles().size() == 1 ? m.coarseToFine(in) : null);
+        });
+        tokenMaps = TokenMaps.stack(t.tiled(), t.side(), image.getTitle() + " tokens");
+        tokens = TokenMaps.table(t.tiled());
+        if (t.coarseToFine() != null) {
+            List<String> labels = new ArrayList<>();
+            for (int side : t.tiled().tiles().get(0).tokens().sides()) labels.add("scale " + (labels.size() + 1) + ": " + side + "x" + side);
+            scales = ScaleViews.stackOf(t.coarseToFine(), labels, labels.size(), 1, image.getTitle() + " coarse to fine");
+        }
     }
 
-    /** The image decoded after scales 1..k for every k (the last is the reconstruction), one slice per scale. */
+    /** The image decoded after scales 1..k for every k (the last is the reconstruction), one slice per scale; null for a tiled image. */
     public ImagePlus scales() {
         return scales;
     }

@@ -37,13 +37,14 @@ class ImageConversionTest {
     }
 
     @Test
-    void sixteenBitUsesTheFullRangeAndKeepsTheDisplayRange() {
+    void sixteenBitIsMappedFromItsDisplayRangeAndComesBackExactly() {
         ShortProcessor sp = new ShortProcessor(4, 4);
-        for (int i = 0; i < 16; i++) sp.set(i, i * 4000);
+        for (int i = 0; i < 16; i++) sp.set(i, i * 4000 + (i == 15 ? 4000 : 0));
         sp.setMinAndMax(0, 60000);
         ImagePlus imp = new ImagePlus("s", sp);
         Image img = ImageConversion.toImage(imp);
-        assertEquals(4000 * 5 / 65535f, img.data()[5], 1e-6);
+        assertEquals(4000 * 5 / 60000f, img.data()[5], 1e-6);
+        assertTrue(img.data()[15] > 1, "a value above the display range passes on unclamped, so it comes back");
         ImagePlus back = ImageConversion.like(img, imp, "back");
         assertEquals(ImagePlus.GRAY16, back.getType());
         assertArrayEquals((short[]) sp.getPixels(), (short[]) back.getProcessor().getPixels());

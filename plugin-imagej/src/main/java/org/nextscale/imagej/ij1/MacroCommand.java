@@ -57,6 +57,7 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
     }
 
     static final String MODEL = "Model file (empty = the shipped model)";
+    static final String SCALE = "Pixel scale (auto, a number of image pixels per model pixel, or fit)";
     static final String CLASS = "Class (number or name; -1 = none)";
     static final String CFG = "Cfg (guidance strength, 0 = off)";
     static final String SEED = "Seed (random seed)";

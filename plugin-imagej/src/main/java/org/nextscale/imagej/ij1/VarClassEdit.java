@@ -9,7 +9,7 @@ public class VarClassEdit extends MacroCommand<ClassEditCommand> {
 
     @Override
     void keys(MacroOptions k) {
-        k.key("model", "model", MODEL).key("class", "classId", CLASS).key("cfg", "cfg", CFG).key("seed", "seed", SEED)
+        k.key("model", "model", MODEL).key("scale", "scale", SCALE).key("class", "classId", CLASS).key("cfg", "cfg", CFG).key("seed", "seed", SEED)
                 .key("show_scales", "showScales", SHOW_SCALES)
                 .key("mask", "mask", "Mask (image whose non-zero pixels are the area; none = the selection)");
     }

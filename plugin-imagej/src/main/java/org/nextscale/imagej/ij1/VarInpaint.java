@@ -2,14 +2,14 @@ package org.nextscale.imagej.ij1;
 
 import org.nextscale.imagej.InpaintCommand;
 
-/** {@code run("VAR Inpaint", "model=[...] class=3 cfg=1.5 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
+/** {@code run("VAR Inpaint", "model=[...] scale=auto class=3 cfg=1.5 seed=0 mask=[title] show_scales=auto")}: the area is the ROI or the mask image. */
 public class VarInpaint extends MacroCommand<InpaintCommand> {
     @Override String label() { return "VAR Inpaint"; }
     @Override Class<InpaintCommand> command() { return InpaintCommand.class; }
 
     @Override
     void keys(MacroOptions k) {
-        k.key("model", "model", MODEL).key("class", "classId", CLASS).key("cfg", "cfg", CFG).key("seed", "seed", SEED)
+        k.key("model", "model", MODEL).key("scale", "scale", SCALE).key("class", "classId", CLASS).key("cfg", "cfg", CFG).key("seed", "seed", SEED)
                 .key("show_scales", "showScales", SHOW_SCALES)
                 .key("mask", "mask", "Mask (image whose non-zero pixels are the area; none = the selection)");
     }

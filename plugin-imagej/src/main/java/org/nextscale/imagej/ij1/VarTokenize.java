@@ -3,14 +3,14 @@ package org.nextscale.imagej.ij1;
 import ij.plugin.filter.Analyzer;
 import org.nextscale.imagej.TokenizeCommand;
 
-/** {@code run("VAR Tokenize", "model=[...]")}: token maps of the active image, token ids in the Results table. */
+/** {@code run("VAR Tokenize", "model=[...] scale=auto")}: token maps of the active image, token ids in the Results table. */
 public class VarTokenize extends MacroCommand<TokenizeCommand> {
     @Override String label() { return "VAR Tokenize"; }
     @Override Class<TokenizeCommand> command() { return TokenizeCommand.class; }
 
     @Override
     void keys(MacroOptions k) {
-        k.key("model", "model", MODEL);
+        k.key("model", "model", MODEL).key("scale", "scale", SCALE);
     }
 
     @Override
@@ -18,7 +18,7 @@ public class VarTokenize extends MacroCommand<TokenizeCommand> {
         // the system Results table, so macros can use nResults, getResult("Token", i) and saveAs("Results", path)
         Analyzer.setResultsTable(c.tokens());
         c.tokens().show("Results");
-        c.scales().show();                                  // the image after each scale, coarse to fine
+        if (c.scales() != null) c.scales().show();          // the image after each scale, coarse to fine (one tile only)
         c.tokenMaps().show();                               // the active image
     }
 }
