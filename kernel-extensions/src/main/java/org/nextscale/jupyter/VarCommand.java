@@ -17,13 +17,17 @@ public sealed interface VarCommand {
     record Generate(String classSpec, int count, double cfg, int topK, double topP, long seed, boolean scales) implements VarCommand {}
 
     /** The token pyramid of an image file. */
-    record Tokenize(Path image) implements VarCommand {}
+    record Tokenize(Path image, String scale, String range) implements VarCommand {}
 
     /** Encode, quantize and decode an image file, with its PSNR. */
-    record Reconstruct(Path image) implements VarCommand {}
+    record Reconstruct(Path image, String scale, String range) implements VarCommand {}
 
-    /** Zero-shot edit of an image file inside (or, for out-painting, outside) a box given as fractions. */
-    record Edit(EditMode mode, Path image, String box, String classSpec, long seed) implements VarCommand {}
+    /**
+     * Zero-shot edit of an image file inside (or, for out-painting, outside) a box given as fractions or a rectangle in
+     * pixels (x,y,w,h); out-painting may instead grow the canvas ({@code extend}); scale and range as the CLI's.
+     */
+    record Edit(EditMode mode, Path image, String box, String classSpec, long seed, String rect, String extend, String scale, String range)
+            implements VarCommand {}
 
     /** Train the tokenizer or the transformer with the trainers' key=value options. */
     record Train(String phase, Map<String, String> options) implements VarCommand {}

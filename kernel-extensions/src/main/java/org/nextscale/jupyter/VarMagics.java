@@ -13,10 +13,17 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.CancelledException;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.EditMask;
+import org.nextscale.core.api.Extension;
+import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.ScaleListener;
+import org.nextscale.core.api.SeamMode;
+import org.nextscale.core.api.TiledTokens;
+import org.nextscale.core.tiling.EditWindows;
+import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
-import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ShippedModel;
 import org.nextscale.core.api.ScaleFrames;
@@ -59,8 +66,8 @@ public final class VarMagics {
             if (command instanceof VarCommand.Help) nb.print(VarSyntax.help());
             else if (command instanceof VarCommand.Load c) load(c, nb, cancel);
             else if (command instanceof VarCommand.Generate c) generate(c, nb, cancel);
-            else if (command instanceof VarCommand.Tokenize c) tokenize(c, nb);
-            else if (command instanceof VarCommand.Reconstruct c) reconstruct(c, nb);
+            else if (command instanceof VarCommand.Tokenize c) tokenize(c, nb, cancel);
+            else if (command instanceof VarCommand.Reconstruct c) reconstruct(c, nb, cancel);
             else if (command instanceof VarCommand.Edit c) edit(c, nb, cancel);
             else if (command instanceof VarCommand.Train c) train(c, nb, cancel);
         } catch (VarMagicError e) {
@@ -133,10 +140,18 @@ public final class VarMagics {
                 holder[0].numScales(), holder[0].decodeSeconds()));
     }
 
-    private static void tokenize(VarCommand.Tokenize c, Notebook nb) throws IOException {
+    private static void tokenize(VarCommand.Tokenize c, Notebook nb, CancelToken cancel) throws IOException {
         VarModel m = VarSession.model();
-        Image img = readImage(c.image());
-        TokenPyramid p = m.tokenize(img);
+        Image img = ImageFiles.read(c.image(), c.range()).unit();
+        TiledTokens tiled = Tiles.tokenize(m, img, PixelScale.parse(c.scale()), progress(nb, "tokenize", cancel), cancel);
+        VarSession.setTiles(tiled);
+        if (tiled.tiles().size() > 1) {
+            VarSession.setPyramid(tiled.tiles().get(0).tokens());
+            nb.print(String.format(Locale.ROOT, "%d tiles (%d rows x %d columns) of %dx%d px; each tile's token maps and its place in the "
+                    + "image in VarSession.tiles()", tiled.tiles().size(), tiled.rows(), tiled.cols(), img.width(), img.height()));
+            return;
+        }
+        TokenPyramid p = tiled.tiles().get(0).tokens();
         VarSession.setPyramid(p);
         List<BufferedImage> row = new ArrayList<>(List.of(img.toBufferedImage()));
         List<String> captions = new ArrayList<>(List.of("input"));
@@ -154,10 +169,10 @@ public final class VarMagics {
                 + "coarse to fine; ids in VarSession.pyramid(), frames in VarSession.scales()");
     }
 
-    private static void reconstruct(VarCommand.Reconstruct c, Notebook nb) throws IOException {
+    private static void reconstruct(VarCommand.Reconstruct c, Notebook nb, CancelToken cancel) throws IOException {
         VarModel m = VarSession.model();
-        Image img = readImage(c.image());
-        Image rec = m.reconstruct(img);
+        Image img = ImageFiles.read(c.image(), c.range()).unit();
+        Image rec = Tiles.reconstruct(m, img, PixelScale.parse(c.scale()), progress(nb, "reconstruct", cancel), cancel);
         double psnr = psnr(img, rec);
         VarSession.setImages(List.of(img, rec));
         VarSession.setPsnr(psnr);
@@ -168,16 +183,31 @@ public final class VarMagics {
 
     private static void edit(VarCommand.Edit c, Notebook nb, CancelToken cancel) throws IOException {
         VarModel m = VarSession.model();
-        Image img = readImage(c.image());
-        EditMask mask = EditMask.parseBox(c.box(), img.height(), img.width());
+        Image img = ImageFiles.read(c.image(), c.range()).unit();
         int cls = c.classSpec() == null ? SampleOptions.UNCONDITIONAL : m.classIndex(c.classSpec());
         SampleOptions o = SampleOptions.defaults().withClass(cls).withCount(1).withSeed(c.seed());
-        Image out = m.edit(img, mask, c.mode(), o, progress(nb, nameOf(c).substring("%var ".length()), cancel), cancel);
+        PixelScale scale = PixelScale.parse(c.scale());
+        ProgressListener progress = progress(nb, nameOf(c).substring("%var ".length()), cancel);
+        Image out;
+        BufferedImage before = img.toBufferedImage();
+        if (c.extend() != null) {
+            out = EditWindows.extend(m, img, Extension.parse(c.extend()), o, SeamMode.BLEND, scale, progress, cancel);
+        } else {
+            EditMask mask = c.box() != null ? EditMask.parseBox(c.box(), img.height(), img.width()) : EditMask.parseRect(c.rect(), img.height(), img.width());
+            out = EditWindows.edit(m, img, mask, c.mode(), o, SeamMode.BLEND, scale, progress, cancel, ScaleListener.NONE);
+            before = Pictures.withBox(before, c.box() != null ? box(c.box()) : rectAsBox(c.rect(), img));
+        }
         VarSession.setImages(List.of(img, out));
         String what = c.mode() == EditMode.INPAINT ? "in-painted" : c.mode() == EditMode.OUTPAINT ? "out-painted"
                 : "edited to class " + c.classSpec();
-        show(nb, Pictures.captioned(List.of(Pictures.withBox(img.toBufferedImage(), box(c.box())), out.toBufferedImage()),
-                List.of("before", what)));
+        show(nb, Pictures.captioned(List.of(before, out.toBufferedImage()), List.of("before", what)));
+    }
+
+    /** A pixel rectangle x,y,w,h as the fractions y0,x0,y1,x1 the pictures draw. */
+    private static double[] rectAsBox(String rect, Image img) {
+        String[] p = rect.trim().split("\\s*,\\s*");
+        double x = Double.parseDouble(p[0]), y = Double.parseDouble(p[1]), w = Double.parseDouble(p[2]), h = Double.parseDouble(p[3]);
+        return new double[] {y / img.height(), x / img.width(), (y + h) / img.height(), (x + w) / img.width()};
     }
 
     private static void train(VarCommand.Train c, Notebook nb, CancelToken cancel) throws IOException {

@@ -86,6 +86,8 @@ public final class VarSession {
     }
 
     /** The token pyramid of the last %var tokenize. */
+    private static volatile org.nextscale.core.api.TiledTokens tiles;
+
     public static TokenPyramid pyramid() {
         return pyramid;
     }
@@ -169,6 +171,15 @@ public final class VarSession {
 
     static void setPicture(BufferedImage p) {
         picture = p;
+    }
+
+    /** The last tokenize's token maps of every tile with its place in the image (one tile for an image no larger than the model). */
+    public static org.nextscale.core.api.TiledTokens tiles() {
+        return tiles;
+    }
+
+    static void setTiles(org.nextscale.core.api.TiledTokens t) {
+        tiles = t;
     }
 
     static void setPyramid(TokenPyramid p) {

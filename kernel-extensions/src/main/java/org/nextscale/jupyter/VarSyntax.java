@@ -33,11 +33,11 @@ public final class VarSyntax {
         USAGE.put("load", "%var load [PATH] [device=cpu|gpu|gpu:N]");
         USAGE.put("generate", "%var generate class=C n=N [cfg=" + DEFAULTS.cfg() + "] [top_k=" + DEFAULTS.topK()
                 + "] [top_p=" + DEFAULTS.topP() + "] [seed=" + DEFAULTS.seed() + "] [scales=false]");
-        USAGE.put("tokenize", "%var tokenize PATH");
-        USAGE.put("reconstruct", "%var reconstruct PATH");
-        USAGE.put("inpaint", "%var inpaint PATH box=y0,x0,y1,x1 [class=C] [seed=0]");
-        USAGE.put("outpaint", "%var outpaint PATH box=y0,x0,y1,x1 [class=C] [seed=0]");
-        USAGE.put("edit", "%var edit PATH box=y0,x0,y1,x1 class=C [seed=0]");
+        USAGE.put("tokenize", "%var tokenize PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH]");
+        USAGE.put("reconstruct", "%var reconstruct PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH]");
+        USAGE.put("inpaint", "%var inpaint PATH box=y0,x0,y1,x1|rect=x,y,w,h [class=C] [seed=0] [scale=auto] [range=auto]");
+        USAGE.put("outpaint", "%var outpaint PATH box=y0,x0,y1,x1|rect=x,y,w,h|extend=left=64,... [class=C] [seed=0] [scale=auto] [range=auto]");
+        USAGE.put("edit", "%var edit PATH box=y0,x0,y1,x1|rect=x,y,w,h class=C [seed=0] [scale=auto] [range=auto]");
         USAGE.put("train", "%%var train [tokenizer|var], then one key=value per line (data=, steps=, batch=, out=, ...)");
         USAGE.put("help", "%var help");
     }
@@ -68,29 +68,48 @@ public final class VarSyntax {
                         a.doubleIn("cfg", 0, Double.MAX_VALUE, DEFAULTS.cfg()), a.intAtLeast("top_k", 0, DEFAULTS.topK()),
                         a.doubleIn("top_p", 0, 1, DEFAULTS.topP()), a.seed(DEFAULTS.seed()), a.flag("scales"));
             case "tokenize":
-                a.check(1, 1, Set.of());
-                return new VarCommand.Tokenize(a.path(0));
-            case "reconstruct":
-                a.check(1, 1, Set.of());
-                return new VarCommand.Reconstruct(a.path(0));
+            case "reconstruct": {
+                a.check(1, 1, Set.of("scale", "range"));
+                String scale = scale(a), range = a.options.getOrDefault("range", "auto");
+                return cmd.equals("tokenize") ? new VarCommand.Tokenize(a.path(0), scale, range) : new VarCommand.Reconstruct(a.path(0), scale, range);
+            }
             case "inpaint":
             case "outpaint":
             case "edit": {
                 boolean classEdit = cmd.equals("edit");
-                if (classEdit) a.check(1, 1, Set.of("box", "class", "seed"), "box", "class");
-                else a.check(1, 1, Set.of("box", "class", "seed"), "box");
-                String box = a.options.get("box");
+                Set<String> keys = cmd.equals("outpaint") ? Set.of("box", "rect", "extend", "class", "seed", "scale", "range")
+                        : Set.of("box", "rect", "class", "seed", "scale", "range");
+                if (classEdit) a.check(1, 1, keys, "class");
+                else a.check(1, 1, keys);
+                String box = a.options.get("box"), rect = a.options.get("rect"), extend = a.options.get("extend");
+                int given = (box != null ? 1 : 0) + (rect != null ? 1 : 0) + (extend != null ? 1 : 0);
+                if (given != 1)
+                    throw a.error("give exactly one of box=y0,x0,y1,x1 (fractions), rect=x,y,w,h (pixels)"
+                            + (cmd.equals("outpaint") ? " or extend=left=64,..." : ""));
                 try {
-                    EditMask.parseBox(box, 1, 1); // checks the format and the ranges with core's message
+                    if (box != null) EditMask.parseBox(box, 1, 1); // checks the format and the ranges with core's message
+                    if (extend != null) org.nextscale.core.api.Extension.parse(extend);
                 } catch (IllegalArgumentException e) {
                     throw a.error(e.getMessage());
                 }
                 EditMode mode = classEdit ? EditMode.CLASS_EDIT : cmd.equals("inpaint") ? EditMode.INPAINT : EditMode.OUTPAINT;
-                return new VarCommand.Edit(mode, a.path(0), box, a.options.get("class"), a.seed(DEFAULTS.seed()));
+                return new VarCommand.Edit(mode, a.path(0), box, a.options.get("class"), a.seed(DEFAULTS.seed()), rect, extend, scale(a),
+                        a.options.getOrDefault("range", "auto"));
             }
             default:
                 throw new IllegalStateException("no parser for " + cmd);
         }
+    }
+
+    /** The scale= option, checked with core's message. */
+    private static String scale(Args a) {
+        String scale = a.options.getOrDefault("scale", "auto");
+        try {
+            org.nextscale.core.api.PixelScale.parse(scale);
+        } catch (IllegalArgumentException e) {
+            throw a.error(e.getMessage());
+        }
+        return scale;
     }
 
     /** Parses a cell magic ({@code %%var train ...} with key=value lines in {@code body}). */

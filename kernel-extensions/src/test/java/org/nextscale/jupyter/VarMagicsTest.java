@@ -76,6 +76,11 @@ class VarMagicsTest {
         }
 
         @Override
+        public int imageSize() {
+            return 8;
+        }
+
+        @Override
         public String summary() {
             return "stand-in: 8x8 gray, 4 classes";
         }

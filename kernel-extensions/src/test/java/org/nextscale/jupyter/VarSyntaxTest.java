@@ -115,37 +115,40 @@ class VarSyntaxTest {
 
     @Test
     void tokenizeAndReconstructTakeOnePath() {
-        assertEquals(new VarCommand.Tokenize(Path.of("shirt.png")), line("tokenize shirt.png"));
-        assertEquals(new VarCommand.Reconstruct(Path.of("shirt.png")), line("reconstruct $file"));
+        assertEquals(new VarCommand.Tokenize(Path.of("shirt.png"), "auto", "auto"), line("tokenize shirt.png"));
+        assertEquals(new VarCommand.Reconstruct(Path.of("shirt.png"), "auto", "auto"), line("reconstruct $file"));
         lineError("tokenize", "tokenize", "missing PATH");
         lineError("reconstruct", "reconstruct", "missing PATH");
         lineError("tokenize a.png b.png", "tokenize", "too many arguments");
-        lineError("reconstruct a.png scale=2", "reconstruct", "unknown option scale=");
+        lineError("reconstruct a.png size=2", "reconstruct", "unknown option size=");
+        lineError("reconstruct a.png scale=0", "reconstruct", "scale must be auto, fit, or");
+        assertEquals(new VarCommand.Reconstruct(Path.of("a.png"), "2", "0,4095"), line("reconstruct a.png scale=2 range=0,4095"));
     }
 
     // ---------------------------------------------------------------- edits
 
     @Test
     void inpaintOutpaintEdit() {
-        assertEquals(new VarCommand.Edit(EditMode.INPAINT, Path.of("a.png"), "0.25,0.25,0.75,0.75", null, 0),
+        assertEquals(new VarCommand.Edit(EditMode.INPAINT, Path.of("a.png"), "0.25,0.25,0.75,0.75", null, 0, null, null, "auto", "auto"),
                 line("inpaint a.png box=0.25,0.25,0.75,0.75"));
-        assertEquals(new VarCommand.Edit(EditMode.OUTPAINT, Path.of("a.png"), "0,0,0.5,1", "2", 7),
+        assertEquals(new VarCommand.Edit(EditMode.OUTPAINT, Path.of("a.png"), "0,0,0.5,1", "2", 7, null, null, "auto", "auto"),
                 line("outpaint a.png box=0,0,0.5,1 class=2 seed=7"));
-        assertEquals(new VarCommand.Edit(EditMode.CLASS_EDIT, Path.of("a.png"), "0.5,0,1,1", "Sneaker", 0),
+        assertEquals(new VarCommand.Edit(EditMode.CLASS_EDIT, Path.of("a.png"), "0.5,0,1,1", "Sneaker", 0, null, null, "auto", "auto"),
                 line("edit a.png box=0.5,0,1,1 class=Sneaker"));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
             inpaint box=0,0,1,1 | inpaint | missing PATH
-            inpaint a.png | inpaint | missing box=
-            outpaint a.png | outpaint | missing box=
+            inpaint a.png | inpaint | give exactly one of box=y0,x0,y1,x1 (fractions), rect=x,y,w,h (pixels)
+            outpaint a.png | outpaint | or extend=left=64
+            inpaint a.png box=0,0,1,1 rect=1,1,2,2 | inpaint | give exactly one of
             edit a.png box=0,0,1,1 | edit | missing class=
             inpaint a.png box=0.1,0.2,0.3 | inpaint | box must be four fractions y0,x0,y1,x1 (e.g. 0.25,0.25,0.75,0.75), got '0.1,0.2,0.3'
             outpaint a.png box=a,b,c,d | outpaint | box must be four fractions
             edit a.png box=0.5,0,0.4,1 class=1 | edit | box must be y0,x0,y1,x1 as fractions with 0 <= y0 < y1 <= 1
             inpaint a.png box=0,0,1,2 | inpaint | x1 <= 1
-            edit a.png box=0,0,1,1 class=1 cfg=2 | edit | unknown option cfg=; options are box, class, seed
+            edit a.png box=0,0,1,1 class=1 cfg=2 | edit | unknown option cfg=; options are box, class, range, rect, scale, seed
             inpaint a.png box=0,0,1,1 seed=x | inpaint | seed must be a whole number, got 'x'
             """)
     void editErrors(String args, String command, String problem) {

@@ -48,6 +48,11 @@ public interface VarModel extends AutoCloseable {
 
     ModelConfig config();
 
+    /** The side of the model's square images, in pixels: the tile and window size of large-image work. */
+    default int imageSize() {
+        return config().imageSize();
+    }
+
     /** A few lines describing the model: sizes, parameters, classes, scales. */
     String summary();
 

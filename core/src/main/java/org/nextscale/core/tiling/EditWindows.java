@@ -45,7 +45,7 @@ public final class EditWindows {
         if (mask.height() != image.height() || mask.width() != image.width())
             throw new IllegalArgumentException(String.format(Locale.ROOT, "the mask is %dx%d px but the image is %dx%d px: give a mask of the "
                     + "image's size", mask.width(), mask.height(), image.width(), image.height()));
-        int side = m.config().imageSize();
+        int side = m.imageSize();
         if (scale.whole(image.height(), image.width(), side)) {
             Image out = m.edit(image, mask, mode, o, seams, progress, cancel, scales);
             progress.progress("windows", 1, 1);
@@ -101,7 +101,7 @@ public final class EditWindows {
     /** Regenerates the pixels marked in {@code regenerate} (image-sized), window by window at the working resolution. */
     static Image fill(VarModel m, Image image, boolean[] regenerate, EditMode windowMode, SampleOptions o, SeamMode seams, PixelScale scale,
                       ProgressListener progress, CancelToken cancel, ScaleListener scales) {
-        int side = m.config().imageSize(), h = image.height(), w = image.width();
+        int side = m.imageSize(), h = image.height(), w = image.width();
         int[] hw = scale.workingSize(h, w);
         Image work = Tiles.atScale(image, scale);
         boolean[] regen = hw[0] == h && hw[1] == w ? regenerate : ImageAdapter.resize(new EditMask(h, w, regenerate), hw[0], hw[1]).selected();

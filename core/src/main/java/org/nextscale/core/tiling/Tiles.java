@@ -32,7 +32,7 @@ public final class Tiles {
     /** The reconstruction of {@code image} (values in the model's units) at its own size. */
     public static Image reconstruct(VarModel m, Image image, PixelScale scale, ProgressListener progress, CancelToken cancel) {
         ImageAdapter.check(image);
-        int side = m.config().imageSize();
+        int side = m.imageSize();
         if (scale.whole(image.height(), image.width(), side)) {
             cancel.check();
             Image out = m.reconstruct(image);
@@ -47,7 +47,7 @@ public final class Tiles {
     /** The token maps of {@code image}, one pyramid per tile. */
     public static TiledTokens tokenize(VarModel m, Image image, PixelScale scale, ProgressListener progress, CancelToken cancel) {
         ImageAdapter.check(image);
-        int side = m.config().imageSize();
+        int side = m.imageSize();
         if (scale.whole(image.height(), image.width(), side)) {
             cancel.check();
             TiledTokens t = TiledTokens.whole(image.height(), image.width(), m.tokenize(image));
