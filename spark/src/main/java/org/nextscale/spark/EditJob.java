@@ -13,7 +13,11 @@ import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.api.ScaleListener;
+import org.nextscale.core.api.SeamMode;
+import org.nextscale.core.tiling.EditWindows;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,6 +92,7 @@ final class EditJob extends ImageJobs {
         byte[] maskImage = maskBytes;
         long s0 = seed;
         double g = cfg, tp = topP;
+        String scaleSpec = scale;
         return (lease, images, paths) -> {
             Image maskImg = maskImage == null ? null : Output.decode(maskImage);
             List<Result> out = new ArrayList<>(images.size());
@@ -95,7 +100,8 @@ final class EditJob extends ImageJobs {
                 Image in = images.get(i);
                 EditMask mask = box != null ? EditMask.parseBox(box, in.height(), in.width()) : maskOf(maskImg, in);
                 long sd = GenerateJob.sampleSeed(s0, paths.get(i).hashCode(), paths.get(i).length());
-                Image r = lease.model().edit(in, mask, m, new SampleOptions(c, 1, g, 0, tp, sd, false), ProgressListener.NONE, CancelToken.none());
+                Image r = EditWindows.edit(lease.model(), in, mask, m, new SampleOptions(c, 1, g, 0, tp, sd, false), SeamMode.BLEND,
+                        PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none(), ScaleListener.NONE);
                 out.add(new Result(r, null, name));
             }
             return out;

@@ -16,6 +16,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.api.ValueRange;
+import org.nextscale.core.data.ImageFiles;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +42,15 @@ abstract class ImageJobs extends Job {
     @Option(names = "--partitions", defaultValue = "0", description = "repartition the input into P parts (0: as read)")
     int partitions;
 
+    @Option(names = "--scale", defaultValue = "auto", paramLabel = "auto|fit|S", description = "image pixels per model pixel: auto (default: "
+            + "images larger than the model at their own resolution, in tiles or windows), a number (2 = half resolution), or fit")
+    String scale;
+
+    @Option(names = "--range", defaultValue = "auto", paramLabel = "auto|full|LOW,HIGH", description = "raw values mapped to the model's "
+            + "0..1: auto (default: 8-bit 0..255, 16/32-bit each image's 0.1-99.9 percentile range), full, or LOW,HIGH; results are "
+            + "written back in the same range and bit depth")
+    String range;
+
     /** What a task does with one batch of decoded images (same order); runs on executors, so it must be serializable. */
     interface Work extends java.io.Serializable {
         List<Result> apply(ModelPool.Lease lease, List<Image> images, List<String> paths) throws Exception;
@@ -59,6 +71,8 @@ abstract class ImageJobs extends Job {
     @Override
     String run(SparkSession spark, PrintStream err) throws Exception {
         checkBatch();
+        PixelScale.parse(scale);                                         // a bad scale or range fails here, before any work
+        ValueRange.resolve(range, new float[] {0, 1}, 16);
         String fmt = format(format);
         ModelRef.Loaded m = ModelRef.open(model, device, spark.sparkContext().hadoopConfiguration());
         Work work = prepare(m.ref());
@@ -71,17 +85,20 @@ abstract class ImageJobs extends Job {
         String dir = Output.root(spark, output);
         String prefix = Output.root(spark, input) + "/";
         int b = batch;
-        String name = jobName();
+        String name = jobName(), rangeSpec = range;
         try (JobProgress p = new JobProgress(spark.sparkContext(), name, in.count(), output, err)) {
             LongAccumulator done = p.done, failed = p.failed;
             Dataset<Row> index = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new TokenizeJob.Batches(it, b, part -> {
                 List<Row> out = new ArrayList<>(part.size());
                 List<Image> images = new ArrayList<>();
+                List<ImageFiles.Loaded> loaded = new ArrayList<>();
                 List<String> paths = new ArrayList<>();
                 String[] errors = new String[part.size()];
                 for (int i = 0; i < part.size(); i++) {
                     try {
-                        images.add(Output.decode(part.get(i).getAs("content")));
+                        ImageFiles.Loaded l = ImageFiles.read((byte[]) part.get(i).getAs("content"), part.get(i).getAs("path"), rangeSpec);
+                        loaded.add(l);
+                        images.add(l.unit());
                         paths.add(part.get(i).getAs("path"));
                     } catch (java.io.IOException | RuntimeException e) {
                         errors[i] = e.getMessage();
@@ -99,10 +116,11 @@ abstract class ImageJobs extends Job {
                         out.add(RowFactory.create(pathIn, null, null, null, errors[i]));
                         continue;
                     }
+                    ImageFiles.Loaded like = loaded.get(k);
                     Result r = results.get(k++);
                     String pathOut = dir + "/images/" + outputName(pathIn, prefix, fmt);
                     try {
-                        files.write(pathOut, Output.encode(r.image(), writer(fmt)));
+                        files.write(pathOut, ImageFiles.encode(like, r.image(), writer(fmt)));
                         out.add(RowFactory.create(pathIn, pathOut, r.psnr(), r.mode(), null));
                     } catch (java.io.IOException | RuntimeException e) {
                         failed.add(1);

@@ -2,13 +2,17 @@ package org.nextscale.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.eval.ImageMetrics;
 import picocli.CommandLine.Command;
 
 /** {@code reconstruct}: every image through the tokenizer and back; the index holds each PSNR. */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
-        description = "Encodes, quantizes and decodes every image; writes the reconstructions and a Parquet index with their PSNR.")
+        description = "Encodes, quantizes and decodes every image (larger ones in blended model-sized tiles); writes the reconstructions and a Parquet index with their PSNR.")
 final class ReconstructJob extends ImageJobs {
     @Override
     String jobName() {
@@ -17,8 +21,14 @@ final class ReconstructJob extends ImageJobs {
 
     @Override
     Work prepare(ModelRef ref) {
+        String scaleSpec = scale;
         return (lease, images, paths) -> {
-            List<Image> rec = lease.model().reconstruct(images);
+            PixelScale s = PixelScale.parse(scaleSpec);
+            int side = lease.model().imageSize();
+            boolean whole = images.stream().allMatch(i -> s.whole(i.height(), i.width(), side));
+            List<Image> rec = new ArrayList<>(images.size());
+            if (whole) rec.addAll(lease.model().reconstruct(images));                // one batch for images no larger than the model
+            else for (Image i : images) rec.add(Tiles.reconstruct(lease.model(), i, s, ProgressListener.NONE, CancelToken.none()));
             List<Result> out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) out.add(new Result(rec.get(i), ImageMetrics.psnr(images.get(i), rec.get(i)), "reconstruct"));
             return out;

@@ -20,7 +20,14 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.api.ProgressListener;
+import org.nextscale.core.api.TiledTokens;
+import org.nextscale.core.api.ValueRange;
+import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.eval.ImageMetrics;
 import picocli.CommandLine.Command;
@@ -50,7 +57,19 @@ final class TokenizeJob extends Job {
     @Option(names = "--partitions", defaultValue = "0", description = "repartition the input into P parts (0: as read)")
     int partitions;
 
-    /** path, class, label, width, height, tokens (per scale, coarsest first), psnr, error. */
+    @Option(names = "--scale", defaultValue = "auto", paramLabel = "auto|fit|S", description = "image pixels per model pixel: auto (default: "
+            + "an image larger than the model is tokenized in model-sized tiles at its own resolution, a row per tile), a number, or fit")
+    String scale;
+
+    @Option(names = "--range", defaultValue = "auto", paramLabel = "auto|full|LOW,HIGH", description = "raw values mapped to the model's "
+            + "0..1: auto (default: 8-bit 0..255, 16/32-bit each image's 0.1-99.9 percentile range), full, or LOW,HIGH")
+    String range;
+
+    /**
+     * path, class, label, width, height, tokens (per scale, coarsest first), psnr, error, and the tile the tokens belong to:
+     * tile_row, tile_col and its top-left corner tile_x, tile_y in the image's pixels (0, 0, 0, 0 for an image no larger than
+     * the model, which is one tile; an image larger than the model has one row per tile).
+     */
     static StructType schema(ModelRef m) {
         Metadata md = new MetadataBuilder().putString(TOKENIZER_ID, m.tokenizerId()).putString("nextscale.model", m.name())
                 .putString("nextscale.patch_nums", m.patchNums().toString()).build();
@@ -62,12 +81,18 @@ final class TokenizeJob extends Job {
                 DataTypes.createStructField("height", DataTypes.IntegerType, true),
                 new StructField("tokens", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType, false), false), true, md),
                 DataTypes.createStructField("psnr", DataTypes.DoubleType, true),
-                DataTypes.createStructField("error", DataTypes.StringType, true)});
+                DataTypes.createStructField("error", DataTypes.StringType, true),
+                DataTypes.createStructField("tile_row", DataTypes.IntegerType, true),
+                DataTypes.createStructField("tile_col", DataTypes.IntegerType, true),
+                DataTypes.createStructField("tile_x", DataTypes.IntegerType, true),
+                DataTypes.createStructField("tile_y", DataTypes.IntegerType, true)});
     }
 
     @Override
     String run(SparkSession spark, PrintStream err) throws Exception {
         checkBatch();
+        PixelScale.parse(scale);                                         // a bad scale or range fails here, before any work
+        ValueRange.resolve(range, new float[] {0, 1}, 16);
         ModelRef.Loaded m = ModelRef.open(model, device, spark.sparkContext().hadoopConfiguration());
         var mode = Output.prepare(spark, output, overwrite);
         ImageInput in = ImageInput.open(spark, input, imageColumn);
@@ -77,11 +102,12 @@ final class TokenizeJob extends Job {
         List<String> classes = in.classes();
         int b = batch;
         boolean withPsnr = psnr;
+        String scaleSpec = scale, rangeSpec = range;
         try (JobProgress p = new JobProgress(spark.sparkContext(), "tokenize", in.count(), output, err)) {
             LongAccumulator done = p.done, failed = p.failed;
             Dataset<Row> out = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Batches(it, b, part -> {
                 try (ModelPool.Lease lease = ModelPool.borrow(ref, bytes)) {
-                    List<Row> r = tokenize(lease, part, classes, withPsnr);
+                    List<Row> r = tokenize(lease, part, classes, withPsnr, scaleSpec, rangeSpec);
                     done.add(part.size());
                     for (Row row : r) if (!row.isNullAt(7)) failed.add(1);
                     return r;
@@ -102,17 +128,25 @@ final class TokenizeJob extends Job {
     }
 
     /** One batch: decode each image (a failure becomes that image's error row), tokenize the readable ones together. */
-    static List<Row> tokenize(ModelPool.Lease lease, List<Row> part, List<String> classes, boolean psnr) {
+    static List<Row> tokenize(ModelPool.Lease lease, List<Row> part, List<String> classes, boolean psnr, String scaleSpec, String rangeSpec) {
         List<Image> images = new ArrayList<>();
         Image[] decoded = new Image[part.size()];
         String[] errors = new String[part.size()];
         for (int i = 0; i < part.size(); i++) {
             try {
-                decoded[i] = Output.decode(part.get(i).getAs("content"));
+                decoded[i] = ImageFiles.read((byte[]) part.get(i).getAs("content"), part.get(i).getAs("path"), rangeSpec).unit();
                 images.add(decoded[i]);
             } catch (IOException | RuntimeException e) {
                 errors[i] = e.getMessage();
             }
+        }
+        PixelScale scale = PixelScale.parse(scaleSpec);
+        int side = lease.model().imageSize();
+        if (!images.stream().allMatch(i -> scale.whole(i.height(), i.width(), side))) {
+            List<Row> out = new ArrayList<>();                    // large images: one by one, a row per tile
+            for (int i = 0; i < part.size(); i++) out.addAll(decoded[i] == null ? List.of(errorRow(part.get(i), classes, errors[i]))
+                    : tiles(lease, part.get(i), decoded[i], classes, psnr, scale));
+            return out;
         }
         List<TokenPyramid> tokens;
         try {
@@ -121,7 +155,7 @@ final class TokenizeJob extends Job {
             if (images.size() == 1) throw e;
             // one image the model cannot take fails the batch: go one by one so only that image gets an error row
             List<Row> out = new ArrayList<>();
-            for (Row r : part) out.addAll(tokenizeOne(lease, r, classes, psnr));
+            for (Row r : part) out.addAll(tokenizeOne(lease, r, classes, psnr, scaleSpec, rangeSpec));
             return out;
         }
         List<Image> rec = psnr && !images.isEmpty() ? lease.model().reconstruct(images) : null;
@@ -132,24 +166,40 @@ final class TokenizeJob extends Job {
             String path = r.getAs("path"), cls = r.getAs("class");
             int label = classes.indexOf(cls);
             if (decoded[i] == null) {
-                out.add(RowFactory.create(path, cls, label, null, null, null, null, errors[i]));
+                out.add(errorRow(r, classes, errors[i]));
                 continue;
             }
             TokenPyramid t = tokens.get(k);
             int[][] perScale = t.tokens().toArray(new int[0][]);
             Double q = rec == null ? null : ImageMetrics.psnr(decoded[i], rec.get(k));
-            out.add(RowFactory.create(path, cls, label, decoded[i].width(), decoded[i].height(), perScale, q, null));
+            out.add(RowFactory.create(path, cls, label, decoded[i].width(), decoded[i].height(), perScale, q, null, 0, 0, 0, 0));
             k++;
         }
         return out;
     }
 
-    private static List<Row> tokenizeOne(ModelPool.Lease lease, Row r, List<String> classes, boolean psnr) {
+    /** A row per tile of an image larger than the model; with psnr, the tiled reconstruction's PSNR on every row. */
+    private static List<Row> tiles(ModelPool.Lease lease, Row r, Image img, List<String> classes, boolean psnr, PixelScale scale) {
+        String path = r.getAs("path"), cls = r.getAs("class");
+        TiledTokens t = Tiles.tokenize(lease.model(), img, scale, ProgressListener.NONE, CancelToken.none());
+        Double q = psnr ? ImageMetrics.psnr(img, Tiles.reconstruct(lease.model(), img, scale, ProgressListener.NONE, CancelToken.none())) : null;
+        List<Row> out = new ArrayList<>(t.tiles().size());
+        for (TiledTokens.Tile tile : t.tiles())
+            out.add(RowFactory.create(path, cls, classes.indexOf(cls), img.width(), img.height(), tile.tokens().tokens().toArray(new int[0][]), q,
+                    null, tile.row(), tile.col(), tile.x(), tile.y()));
+        return out;
+    }
+
+    private static Row errorRow(Row r, List<String> classes, String error) {
+        String path = r.getAs("path"), cls = r.getAs("class");
+        return RowFactory.create(path, cls, classes.indexOf(cls), null, null, null, null, error, null, null, null, null);
+    }
+
+    private static List<Row> tokenizeOne(ModelPool.Lease lease, Row r, List<String> classes, boolean psnr, String scaleSpec, String rangeSpec) {
         try {
-            return tokenize(lease, List.of(r), classes, psnr);
+            return tokenize(lease, List.of(r), classes, psnr, scaleSpec, rangeSpec);
         } catch (RuntimeException e) {
-            String path = r.getAs("path"), cls = r.getAs("class");
-            return List.of(RowFactory.create(path, cls, classes.indexOf(cls), null, null, null, null, "cannot be tokenized: " + e.getMessage()));
+            return List.of(errorRow(r, classes, "cannot be tokenized: " + e.getMessage()));
         }
     }
 

@@ -218,6 +218,45 @@ class SparkJobsTest {
     }
 
     @Test
+    void imagesLargerThanTheModelAreTokenizedInTilesAndReconstructedAtTheirOwnSize() throws IOException {
+        // a 16-bit 96x64 mosaic of six garments at 12-bit values: tiles at its own resolution, back in its own range
+        Path big = dir.resolve("big/mosaic");
+        Files.createDirectories(big);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(96, 64, java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+        List<Path> shirts;
+        try (var st = Files.list(images.resolve("Shirt"))) {
+            shirts = st.sorted().limit(6).toList();
+        }
+        for (int i = 0; i < 6; i++) {
+            var g = ImageFiles.read(shirts.get(i));
+            for (int y = 0; y < 28; y++)
+                for (int x = 0; x < 28; x++) img.getRaster().setSample((i % 3) * 32 + 2 + x, (i / 3) * 32 + 2 + y, 0, Math.round(g.get(0, y, x) * 4095));
+        }
+        javax.imageio.ImageIO.write(img, "tiff", big.resolve("cells.tif").toFile());
+        Path t = dir.resolve("big-tokens");
+        Run r = run("tokenize", "--input", big.toString(), "--output", t.toString(), "--model", MODEL.toString());
+        assertEquals(0, r.rc(), r.err());
+        List<Row> rows = spark.read().parquet(t.toString()).orderBy("tile_row", "tile_col").collectAsList();
+        assertEquals(6, rows.size(), "one row per 32 px tile");
+        assertEquals(64, (int) rows.get(2).getAs("tile_x"));
+        assertEquals(32, (int) rows.get(4).getAs("tile_y"));
+        Path rec = dir.resolve("big-rec");
+        r = run("reconstruct", "--input", big.toString(), "--output", rec.toString(), "--model", MODEL.toString(), "--format", "tif");
+        assertEquals(0, r.rc(), r.err());
+        Row row = spark.read().parquet(rec.resolve("index").toString()).first();
+        assertTrue(row.<Double>getAs("psnr") > 20, row.toString());
+        var back = javax.imageio.ImageIO.read(Path.of(java.net.URI.create(row.getAs("path_out"))).toFile());
+        assertEquals(96, back.getWidth());
+        assertEquals(16, back.getColorModel().getComponentSize(0), "written back as 16-bit");
+        int max = 0;
+        for (int y = 0; y < 64; y++) for (int x = 0; x < 96; x++) max = Math.max(max, back.getRaster().getSample(x, y, 0));
+        assertTrue(max > 2000 && max <= 4095, "in the image's 12-bit range: max " + max);
+        r = run("reconstruct", "--input", big.toString(), "--output", dir.resolve("bad").toString(), "--scale", "huge");
+        assertEquals(1, r.rc());
+        assertTrue(r.err().contains("scale must be auto, fit, or"), r.err());
+    }
+
+    @Test
     void badInputIsOneClearLineBeforeAnyWork() throws IOException {
         Path notModel = dir.resolve("not-a-model.zip");
         Files.writeString(notModel, "hello");

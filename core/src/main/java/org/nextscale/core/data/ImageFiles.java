@@ -64,11 +64,42 @@ public final class ImageFiles {
      * 12-bit image in a 16-bit file uses its own range. {@link #write(Loaded, Image, Path)} maps results back.
      */
     public static Loaded read(Path p, String rangeSpec) throws IOException {
-        BufferedImage img = decode(p);
+        return loaded(decode(p), p, rangeSpec);
+    }
+
+    /** {@link #read(Path, String)} of an image file's bytes ({@code name} is what error messages call it). */
+    public static Loaded read(byte[] bytes, String name, String rangeSpec) throws IOException {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(name + ": cannot be read as an image (" + e.getMessage() + ")");
+        }
+        if (img == null) throw new IOException(name + ": not a readable image (supported: PNG, JPEG, TIFF, BMP, GIF)");
+        if ((long) img.getWidth() * img.getHeight() > MAX_PIXELS) throw new IllegalArgumentException(name + ": the image is too large");
+        return loaded(img, Path.of(name.replaceAll("[^A-Za-z0-9._/-]", "_")), rangeSpec);
+    }
+
+    private static Loaded loaded(BufferedImage img, Path p, String rangeSpec) {
         int bits = bits(img);
         Image raw = raw(img, p);
         ValueRange range = ValueRange.resolve(rangeSpec, raw.data(), bits);
         return new Loaded(range.toUnit(raw), range, bits);
+    }
+
+    /** The bytes of {@code result} as a "png" or "tiff" file in {@code like}'s values and bit depth (see {@link #write(Loaded, Image, Path)}). */
+    public static byte[] encode(Loaded like, Image result, String format) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        BufferedImage out = asWritten(like, result, format.equals("tiff"), format.equals("png"));
+        if (!ImageIO.write(out, format, b)) throw new IOException("no image writer for " + format);
+        return b.toByteArray();
+    }
+
+    /** The picture a result is written as: 16-bit gray, 32-bit float gray (TIFF only), else 8-bit. */
+    private static BufferedImage asWritten(Loaded like, Image result, boolean tiff, boolean png) {
+        if (like.bits() == 8 || result.channels() != 1 || !(tiff || png)) return result.toBufferedImage();
+        Image raw = like.raw(result);
+        return like.bits() == 32 && tiff ? floatGray(raw) : ushortGray(like.bits() == 16 ? raw : ValueRange.SHORT.fromUnit(result));
     }
 
     /**
@@ -78,12 +109,11 @@ public final class ImageFiles {
     public static void write(Loaded like, Image result, Path p) throws IOException {
         String ext = extension(p);
         boolean tiff = ext.equals("tif") || ext.equals("tiff"), png = !tiff && !ext.equals("jpg") && !ext.equals("jpeg");
-        if (like.bits() == 8 || result.channels() != 1 || !(tiff || png)) {
+        if (!(tiff || png)) {
             write(result, p);
             return;
         }
-        Image raw = like.raw(result);
-        BufferedImage out = like.bits() == 32 && tiff ? floatGray(raw) : ushortGray(like.bits() == 16 ? raw : ValueRange.SHORT.fromUnit(result));
+        BufferedImage out = asWritten(like, result, tiff, png);
         AtomicWrite.write(p, o -> {
             if (!ImageIO.write(out, tiff ? "tiff" : "png", o)) throw new IOException("no image writer for " + (tiff ? "tiff" : "png"));
         });
