@@ -70,9 +70,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--worker", hidden = true, paramLabel = "MODEL.zip", description = "internal: measure MODEL.zip in this (fresh) process")
     java.nio.file.Path worker;
 
+    @Option(names = "--tiled", paramLabel = "SIDE", description = "instead of the speed figures: reconstruct a SIDE x SIDE image (e.g. 4096) "
+            + "with the shipped model in blended tiles at its own scale, against tokenizing single model-sized images, with peak memory")
+    Integer tiled;
+
     @Override
     public Integer call() throws java.io.IOException {
         if (soak != null) return soak();
+        if (tiled != null) return tiled();
         if (worker != null) return worker();
         if (!config.equalsIgnoreCase("B")) return official();
         if (reps < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("--reps and --batch must be >= 1, --warmup >= 0");
@@ -142,6 +147,20 @@ public final class BenchCommand implements Callable<Integer> {
         java.util.Map<String, Object> r = OfficialBench.measure(worker, warmup, reps, !noRaster, line -> { err.println(line); err.flush(); });
         PrintWriter out = spec.commandLine().getOut();
         out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(r));
+        out.flush();
+        return 0;
+    }
+
+    private int tiled() throws java.io.IOException {
+        if (tiled < 64 || tiled > 8192) throw new IllegalArgumentException("--tiled takes an image side from 64 to 8192 px, got " + tiled);
+        PrintWriter err = spec.commandLine().getErr();
+        java.util.Map<String, Object> r;
+        try (org.nextscale.core.api.VarModel m = org.nextscale.core.api.VarModel.load(org.nextscale.core.api.ShippedModel.path(), Devices.parse(device))) {
+            r = org.nextscale.core.bench.TiledBench.run(m, tiled, line -> { err.println(line); err.flush(); }, org.nextscale.core.api.CancelToken.none());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(new GsonBuilder().setPrettyPrinting().create().toJson(r));
+        else for (var e : r.entrySet()) out.printf("%-30s %s%n", e.getKey(), e.getValue());
         out.flush();
         return 0;
     }

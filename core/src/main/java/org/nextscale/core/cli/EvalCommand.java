@@ -10,6 +10,7 @@ import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.LabeledImages;
 import org.nextscale.core.eval.Classifier;
+import org.nextscale.core.eval.EditEvaluation;
 import org.nextscale.core.eval.EvalResult;
 import org.nextscale.core.eval.Evaluator;
 import org.nextscale.core.eval.KnnPrecisionRecall;
@@ -58,8 +59,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "50", description = "images per sampling call; part of what makes runs comparable (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--edits", defaultValue = "0", paramLabel = "N", description = "also measure edits on N test images: FD of in-painted "
+            + "images (seam blend and plain, and the tokenizer's floor), seam scores, and the detail of large-image fills at their own "
+            + "scale against the whole-image fit (default: ${DEFAULT-VALUE} = skip)")
+    int edits;
+
     @Override
     public Integer call() throws Exception {
+        if (edits < 0) throw new IllegalArgumentException("--edits must be 0 (skip) or a number of test images, got " + edits);
         Evaluator.Settings settings = new Evaluator.Settings(n, model.seed, batch, KnnPrecisionRecall.DEFAULT_K);
         Path modelFile = model.model != null ? model.model : ShippedModel.path();
         if (!Files.isRegularFile(modelFile)) throw new IOException("model file not found: " + modelFile);
@@ -69,17 +76,28 @@ final class EvalCommand implements Callable<Integer> {
         LabeledImages train = FashionMnist.load(dir, true, 0);
         ConsoleProgress progress = new ConsoleProgress();
         EvalResult r;
+        java.util.Map<String, Object> editScores = null;
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(model.device));
              VarModel m = model.load(modelFile)) {
             Classifier clf = Classifier.load(classifierFile, manager);
             progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n
                     + (m.config().hasTransformer() ? " samples" : " real images (tokenizer-only model: no samples)") + ", seed " + model.seed);
             r = Evaluator.evaluate(m, model.sampling(0, 1), settings, test, train, clf, progress, progress.cancelToken());
+            if (edits > 0 && m.config().hasTransformer())
+                editScores = EditEvaluation.evaluate(m, test, clf, edits, model.seed, progress, progress.cancelToken());
         } finally {
             progress.finish();
         }
         java.io.PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? r.toJson() + System.lineSeparator() : r.toTable());
+        if (editScores == null) {
+            out.print(json ? r.toJson() + System.lineSeparator() : r.toTable());
+        } else if (json) {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.toJson()).getAsJsonObject();
+            o.add("edits", new com.google.gson.Gson().toJsonTree(editScores));
+            out.print(o + System.lineSeparator());
+        } else {
+            out.print(r.toTable() + EditEvaluation.table(editScores));
+        }
         out.flush();
         return 0;
     }

@@ -283,9 +283,11 @@ public final class LoadedModel implements VarModel {
                     image.width(), image.height(), config.imageSize()));
         try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {
             NDArray in01 = toTensor(m, List.of(image)).add(1f).div(2f);
-            Editor editor = new Editor(sampler(scales, 0, 1, atModel -> List.of(ImageAdapter.fromModel(atModel.get(0), image))));
-            NDArray result = editor.edit(in01, modelMask, mode, o, progress, cancel, null);
-            return Seams.compose(image, ImageAdapter.fromModel(toImages(result).get(0), image), regenerated(mask, mode), seams);
+            boolean[] regenerated = regenerated(mask, mode);
+            // every frame as the result is made: kept pixels the input's own, the fill composed with the seam mode
+            UnaryOperator<List<Image>> compose = atModel -> List.of(Seams.compose(image, ImageAdapter.fromModel(atModel.get(0), image), regenerated, seams));
+            NDArray result = new Editor(sampler(scales, 0, 1, compose)).edit(in01, modelMask, mode, o, progress, cancel, null);
+            return compose.apply(toImages(result)).get(0);
         }
     }
 

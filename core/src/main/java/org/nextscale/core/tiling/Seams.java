@@ -112,4 +112,18 @@ public final class Seams {
         }
         return out;
     }
+
+    /** Mean absolute 4-neighbour Laplacian of channel 0 over the marked interior pixels: how much fine detail they hold. */
+    public static double detail(Image img, boolean[] marked) {
+        int h = img.height(), w = img.width();
+        double sum = 0;
+        int n = 0;
+        for (int y = 1; y < h - 1; y++)
+            for (int x = 1; x < w - 1; x++) {
+                if (!marked[y * w + x]) continue;
+                sum += Math.abs(4 * img.get(0, y, x) - img.get(0, y - 1, x) - img.get(0, y + 1, x) - img.get(0, y, x - 1) - img.get(0, y, x + 1));
+                n++;
+            }
+        return n == 0 ? 0 : sum / n;
+    }
 }
