@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nextscale.core.data.FashionMnist;
-import org.nextscale.core.data.LabeledImages;
 
 /** The Fiji commands on a 12-bit image in a 16-bit stack larger than the model (the shipped 32 px model, real garments). */
 class LargeImageCommandsTest {
@@ -33,15 +32,9 @@ class LargeImageCommandsTest {
 
     /** Garments in 32 px cells, 12-bit values over an offset of 100, display range set to the data's as Fiji does on opening. */
     static ImagePlus twelveBit() throws Exception {
-        LabeledImages t = FashionMnist.load(FashionMnist.defaultDir(), false, 200);
+        float[] m = FashionMnist.load(FashionMnist.defaultDir(), false, 200).mosaic(H / 32, W / 32, 0, 32).data();
         ShortProcessor sp = new ShortProcessor(W, H);
-        for (int i = 0; i < W * H; i++) sp.set(i, 100);
-        for (int r = 0; r < H / 32; r++)
-            for (int c = 0; c < W / 32; c++) {
-                float[] img = t.images()[r * (W / 32) + c];
-                for (int y = 0; y < 28; y++)
-                    for (int x = 0; x < 28; x++) sp.set(c * 32 + 2 + x, r * 32 + 2 + y, Math.round(100 + img[y * 28 + x] * 3995));
-            }
+        for (int i = 0; i < W * H; i++) sp.set(i, Math.round(100 + m[i] * 3995));
         sp.resetMinAndMax();
         return new ImagePlus("cells", sp);
     }

@@ -45,6 +45,35 @@ class UnattendedMacroIT {
     }
 
     @Test
+    void aLargeSixteenBitImageIsEditedAtItsOwnScaleFromAMacro() throws Exception {
+        Path macro = work.resolve("large.ijm");
+        Files.writeString(macro, String.join("\n",
+                "setBatchMode(true);",
+                "newImage(\"cells\", \"16-bit ramp\", 600, 400, 1);",
+                "run(\"Multiply...\", \"value=0.0625\");",                  // 12-bit values, 0-4095
+                "resetMinAndMax();",
+                "before = getPixel(10, 10);",
+                "makeRectangle(300, 200, 40, 30);",
+                "run(\"VAR Inpaint\", \"scale=auto show_scales=no\");",
+                "print(\"inpaint bitDepth=\" + bitDepth() + \" width=\" + getWidth() + \" kept=\" + (getPixel(10, 10) == before));",
+                "getStatistics(area, mean, lo, hi);",
+                "print(\"inpaint max<=4095 \" + (hi <= 4095));",
+                "run(\"VAR Outpaint\", \"extend=[left=20] show_scales=no\");",
+                "print(\"outpaint width=\" + getWidth());",
+                "run(\"VAR Reconstruct\", \"scale=fit\");",
+                "print(\"reconstruct title=\" + getTitle());",
+                "print(\"macro finished\");", ""));
+        HeadlessImageJ.Run r = HeadlessImageJ.run(macro, "", work, 240);
+        assertTrue(r.finished(), "ImageJ had to be killed (a dialog opened?); it printed:\n" + r.log());
+        assertTrue(r.log().contains("inpaint bitDepth=16 width=600 kept=1"), r.log());
+        assertTrue(r.log().contains("inpaint max<=4095 1"), r.log());
+        assertTrue(r.log().contains("outpaint width=620"), r.log());
+        assertTrue(r.log().contains("reconstruct title="), r.log());
+        assertTrue(r.log().contains("macro finished"), r.log());
+        assertFalse(r.log().contains("Exception"), r.log());
+    }
+
+    @Test
     void aCommandThatCannotProceedLogsOneLineAndAbortsTheMacro() throws Exception {
         Path macro = work.resolve("abort.ijm");
         Files.writeString(macro, String.join("\n",

@@ -12,11 +12,12 @@ import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
-import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.PixelScale;
+import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.SeamMode;
+import org.nextscale.core.cli.SamplingDefaults;
 import org.nextscale.core.tiling.EditWindows;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -46,13 +47,13 @@ final class EditJob extends ImageJobs {
     @Option(names = "--class", description = "class (number or name); needed for --mode class, optional otherwise")
     String cls;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", descriptionKey = SamplingDefaults.SEED, description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--cfg", defaultValue = "1.5", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cfg", descriptionKey = SamplingDefaults.CFG, description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
     double cfg;
 
-    @Option(names = "--top-p", defaultValue = "0", description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", descriptionKey = SamplingDefaults.TOP_P, description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
     double topP;
 
     private byte[] maskBytes;

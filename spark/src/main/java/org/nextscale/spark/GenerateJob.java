@@ -18,6 +18,7 @@ import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.cli.SamplingDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,16 +35,16 @@ final class GenerateJob extends Job {
     @Option(names = "--per-class", required = true, paramLabel = "N", description = "samples per class")
     int perClass;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the whole set (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", descriptionKey = SamplingDefaults.SEED, description = "seed of the whole set (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--cfg", defaultValue = "1.5", description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cfg", descriptionKey = SamplingDefaults.CFG, description = "classifier-free guidance (default: ${DEFAULT-VALUE})")
     double cfg;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "top-k, 0 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", descriptionKey = SamplingDefaults.TOP_K, description = "top-k, 0 = off (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "0", description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", descriptionKey = SamplingDefaults.TOP_P, description = "top-p, 0 or 1 = off (default: ${DEFAULT-VALUE})")
     double topP;
 
     @Option(names = "--smooth", description = "Gumbel-smoothed token embeddings")

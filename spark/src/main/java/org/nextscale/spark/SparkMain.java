@@ -31,6 +31,7 @@ public final class SparkMain implements Runnable {
     /** Runs one job; with {@code session} null a session is started from --master (and stopped at the end). */
     public static int execute(SparkSession session, PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(new SparkMain());
+        cl.setDefaultValueProvider(new org.nextscale.core.cli.SamplingDefaults());   // sampling defaults from their one place
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionStrategy(parsed -> {

@@ -257,6 +257,17 @@ class SparkJobsTest {
     }
 
     @Test
+    void samplingDefaultsComeFromTheCoresOnePlace() {
+        org.nextscale.core.api.SampleOptions d = org.nextscale.core.api.SampleOptions.defaults();
+        for (String job : new String[] {"generate", "edit"}) {
+            Run r = run(job, "--help");
+            assertEquals(0, r.rc(), r.err());
+            assertTrue(r.out().contains("classifier-free guidance (default: " + d.cfg() + ")"), r.out());
+            assertTrue(r.out().contains("top-p, 0 or 1 = off (default: " + d.topP() + ")"), r.out());
+        }
+    }
+
+    @Test
     void badInputIsOneClearLineBeforeAnyWork() throws IOException {
         Path notModel = dir.resolve("not-a-model.zip");
         Files.writeString(notModel, "hello");

@@ -20,6 +20,7 @@ import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
 import org.nextscale.core.tokenizer.VqVae;
+import org.nextscale.core.transformer.Flops;
 import org.nextscale.core.transformer.RasterSampler;
 import org.nextscale.core.transformer.Sampler;
 import org.nextscale.core.transformer.TokenLayout;

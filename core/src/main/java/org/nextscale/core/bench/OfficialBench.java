@@ -22,6 +22,7 @@ import org.nextscale.core.model.LoadedModel;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.model.Presets;
 import org.nextscale.core.model.WeightSpec;
+import org.nextscale.core.transformer.Flops;
 
 /**
  * An official architecture (VAR-d16 ... d30 with vae_ch160v4096z32) with seeded random weights, measured as a

@@ -11,7 +11,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.FashionMnist;
-import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.tiling.TileGrid;
 import org.nextscale.core.tiling.Tiles;
 
 /**
@@ -26,7 +26,7 @@ public final class TiledBench {
         int cell = model.imageSize();
         Image image = mosaic(side, cell);
         List<Image> singles = new ArrayList<>();
-        for (int i = 0; i < 320; i++) singles.add(cut(image, (i / 16) * cell, (i % 16) * cell, cell));
+        for (int i = 0; i < 320; i++) singles.add(TileGrid.cut(image, (i / 16) * cell, (i % 16) * cell, cell));
         for (int i = 0; i < 40; i++) model.tokenize(singles.get(i));                      // warm-up
         long t0 = System.nanoTime();
         for (Image s : singles) model.tokenize(s);
@@ -57,27 +57,13 @@ public final class TiledBench {
 
     /** Garments of the test set in model-sized cells, repeated over the image; a smooth pattern where the data set is missing. */
     static Image mosaic(int side, int cell) throws IOException {
+        int cells = (side + cell - 1) / cell;
+        if (FashionMnist.available(FashionMnist.defaultDir()))
+            return TileGrid.cut(FashionMnist.load(FashionMnist.defaultDir(), false, 1000).mosaic(cells, cells, 0, cell), 0, 0, side, side);
         float[] d = new float[side * side];
-        LabeledImages t = FashionMnist.available(FashionMnist.defaultDir()) ? FashionMnist.load(FashionMnist.defaultDir(), false, 1000) : null;
-        int per = side / cell + 1, pad = Math.max(0, (cell - FashionMnist.SIDE) / 2);
-        for (int r = 0; r * cell < side; r++)
-            for (int c = 0; c * cell < side; c++) {
-                float[] g = t == null ? null : t.images()[(r * per + c) % t.size()];
-                for (int y = 0; y < cell && r * cell + y < side; y++)
-                    for (int x = 0; x < cell && c * cell + x < side; x++) {
-                        int gy = y - pad, gx = x - pad;
-                        float v = g == null ? (float) (0.5 + 0.5 * Math.sin((r * cell + y) * 0.1) * Math.cos((c * cell + x) * 0.07))
-                                : gy >= 0 && gx >= 0 && gy < FashionMnist.SIDE && gx < FashionMnist.SIDE ? g[gy * FashionMnist.SIDE + gx] : 0f;
-                        d[(r * cell + y) * side + c * cell + x] = v;
-                    }
-            }
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++) d[y * side + x] = (float) (0.5 + 0.5 * Math.sin(y * 0.1) * Math.cos(x * 0.07));
         return new Image(1, side, side, d);
-    }
-
-    private static Image cut(Image img, int y, int x, int s) {
-        float[] o = new float[s * s];
-        for (int r = 0; r < s; r++) System.arraycopy(img.data(), (y + r) * img.width() + x, o, r * s, s);
-        return new Image(1, s, s, o);
     }
 
     private static double round(double v) {

@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
+    @Mixin SamplingOptions sampling;
+
     @Option(names = "--out", defaultValue = "demo-out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -56,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
             List<Image> coarseToFine = new ArrayList<>();          // the first sample of each class, after every scale
             int numScales = 0;
             for (int c = 0; c < names.size(); c++) {
-                SampleOptions o = model.sampling(c, perClass).withSeed(model.seed + c);
+                SampleOptions o = sampling.sampling(c, perClass).withSeed(sampling.seed + c);
                 ScaleFrames frames = new ScaleFrames();
                 all.addAll(m.generate(o, (s, d, t) -> {}, progress.cancelToken(), frames));
                 if (!frames.perImage().isEmpty()) {
@@ -67,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             write(Render.enlarge(Render.grid(all, perClass, 1), 2), "samples.png");
             html.append(section("Class-conditional samples", "One row per class (" + String.join(", ", names) + "), "
-                    + perClass + " samples each, cfg " + model.cfg + ", seed " + model.seed + ".", "samples.png"));
+                    + perClass + " samples each, cfg " + sampling.cfg + ", seed " + sampling.seed + ".", "samples.png"));
             if (numScales > 0) {
                 write(Render.enlarge(Render.grid(coarseToFine, numScales, 1), ZOOM), "coarse-to-fine.png");
                 html.append(section("Coarse to fine", "The first sample of each class above after each of its " + numScales
@@ -98,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             List<Image> tests = labelled.stream().map(TestImage::image).toList();
             EditMask center = EditMask.box(test.height(), test.width(), 0.3, 0.3, 0.7, 0.7);
             EditMask lower = EditMask.box(test.height(), test.width(), 0.5, 0.0, 1.0, 1.0);
-            SampleOptions o = model.sampling(SampleOptions.UNCONDITIONAL, 1);
+            SampleOptions o = sampling.sampling(SampleOptions.UNCONDITIONAL, 1);
             edits(m, tests, center, EditMode.INPAINT, Collections.nCopies(tests.size(), o), "inpaint.png", progress);
             html.append(section("In-painting", "Top: test images with the centre box greyed; bottom: the centre regenerated, the rest kept.", "inpaint.png"));
             // out-painting keeps only the centre: conditioned on each image's own class (when known) the
@@ -128,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Image> results = new ArrayList<>();
         for (int i = 0; i < tests.size(); i++) {
             row.add(shade(tests.get(i), mask, mode == EditMode.OUTPAINT));
-            results.add(m.edit(tests.get(i), mask, mode, options.get(i).withSeed(model.seed + i), (s, d, t) -> {}, progress.cancelToken()));
+            results.add(m.edit(tests.get(i), mask, mode, options.get(i).withSeed(sampling.seed + i), (s, d, t) -> {}, progress.cancelToken()));
             progress.progress(mode.name().toLowerCase(), i + 1, tests.size());
         }
         row.addAll(results);

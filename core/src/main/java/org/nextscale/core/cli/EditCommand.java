@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
 abstract class EditCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
+    @Mixin SamplingOptions sampling;
+
     @Mixin ImageOptions imageOptions;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "PNG, JPEG or TIFF")
@@ -70,7 +72,7 @@ abstract class EditCommand implements Callable<Integer> {
             ImageFiles.Loaded in = ImageFiles.read(image, imageOptions.range);
             Image img = in.unit();
             int cls = classSpec() == null ? SampleOptions.UNCONDITIONAL : m.classIndex(classSpec());
-            SampleOptions options = model.sampling(cls, 1);
+            SampleOptions options = sampling.sampling(cls, 1);
             Image result;
             if (!grow.isNone()) {
                 result = EditWindows.extend(m, img, grow, options, seamMode, scale, progress, progress.cancelToken());

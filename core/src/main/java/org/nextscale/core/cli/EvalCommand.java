@@ -42,6 +42,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Mixin ModelOptions model;
 
+    @Mixin SamplingOptions sampling;
+
     @Spec CommandSpec spec;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist (the installed data set) or a folder with its IDX files (default: ${DEFAULT-VALUE})")
@@ -67,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (edits < 0) throw new IllegalArgumentException("--edits must be 0 (skip) or a number of test images, got " + edits);
-        Evaluator.Settings settings = new Evaluator.Settings(n, model.seed, batch, KnnPrecisionRecall.DEFAULT_K);
+        Evaluator.Settings settings = new Evaluator.Settings(n, sampling.seed, batch, KnnPrecisionRecall.DEFAULT_K);
         Path modelFile = model.model != null ? model.model : ShippedModel.path();
         if (!Files.isRegularFile(modelFile)) throw new IOException("model file not found: " + modelFile);
         Path classifierFile = classifierFile(classifier, modelFile);
@@ -81,10 +83,10 @@ final class EvalCommand implements Callable<Integer> {
              VarModel m = model.load(modelFile)) {
             Classifier clf = Classifier.load(classifierFile, manager);
             progress.line("evaluating " + modelFile + " with classifier " + classifierFile + " on " + n
-                    + (m.config().hasTransformer() ? " samples" : " real images (tokenizer-only model: no samples)") + ", seed " + model.seed);
-            r = Evaluator.evaluate(m, model.sampling(0, 1), settings, test, train, clf, progress, progress.cancelToken());
+                    + (m.config().hasTransformer() ? " samples" : " real images (tokenizer-only model: no samples)") + ", seed " + sampling.seed);
+            r = Evaluator.evaluate(m, sampling.sampling(0, 1), settings, test, train, clf, progress, progress.cancelToken());
             if (edits > 0 && m.config().hasTransformer())
-                editScores = EditEvaluation.evaluate(m, test, clf, edits, model.seed, progress, progress.cancelToken());
+                editScores = EditEvaluation.evaluate(m, test, clf, edits, sampling.seed, progress, progress.cancelToken());
         } finally {
             progress.finish();
         }

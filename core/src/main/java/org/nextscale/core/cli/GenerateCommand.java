@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 final class GenerateCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
+    @Mixin SamplingOptions sampling;
+
     @Option(names = "--class", defaultValue = "0", description = "class number or name; -1 or 'uncond' = unconditional (default: ${DEFAULT-VALUE})")
     String classSpec;
 
@@ -45,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (VarModel m = model.load()) {
             int cls = m.classIndex(classSpec);
             ScaleFrames frames = new ScaleFrames();
-            List<Image> images = m.generate(model.sampling(cls, n), progress, progress.cancelToken(), scales ? frames : ScaleListener.NONE);
+            List<Image> images = m.generate(sampling.sampling(cls, n), progress, progress.cancelToken(), scales ? frames : ScaleListener.NONE);
             for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), files.get(i));
             if (scales) {
                 for (int i = 0; i < images.size(); i++) {

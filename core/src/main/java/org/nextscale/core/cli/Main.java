@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Cli::handle);
+        cl.setDefaultValueProvider(new SamplingDefaults());
         cl.setParameterExceptionHandler(Cli::handleParameters);
         return cl;
     }

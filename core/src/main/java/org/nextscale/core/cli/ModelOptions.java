@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.ProgressListener;
-import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ShippedModel;
 import org.nextscale.core.api.VarModel;
 import org.nextscale.core.api.WeightPrecision;
 import picocli.CommandLine.Option;
 
-/** Options every model-using subcommand shares: the model file, the device and the sampling knobs. */
+/** Options every model-using subcommand shares: the model file, the device and the weights' precision. */
 final class ModelOptions {
     @Option(names = "--model", paramLabel = "MODEL.zip", description = "model file (default: the shipped Fashion-MNIST model)")
     Path model;
@@ -23,21 +22,6 @@ final class ModelOptions {
             + "Also set by NEXTSCALE_WEIGHTS")
     String weights;
 
-    @Option(names = "--cfg", defaultValue = "1.5", description = "classifier-free guidance strength (default: ${DEFAULT-VALUE})")
-    double cfg;
-
-    @Option(names = "--top-k", defaultValue = "0", description = "sample among the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE})")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "0", description = "nucleus sampling mass, 0 or 1 = off (default: ${DEFAULT-VALUE})")
-    double topP;
-
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--smooth", description = "Gumbel-smoothed token embeddings (the reference's more_smooth)")
-    boolean smooth;
-
     VarModel load() throws IOException {
         return load(model);
     }
@@ -46,9 +30,5 @@ final class ModelOptions {
     VarModel load(Path file) throws IOException {
         WeightPrecision precision = weights == null ? WeightPrecision.configured() : WeightPrecision.parse(weights, "--weights");
         return VarModel.load(file == null ? ShippedModel.path() : file, Devices.parse(device), ProgressListener.NONE, precision);
-    }
-
-    SampleOptions sampling(int classId, int count) {
-        return new SampleOptions(classId, count, cfg, topK, topP, seed, smooth);
     }
 }

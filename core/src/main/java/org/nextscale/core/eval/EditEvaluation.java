@@ -78,14 +78,9 @@ public final class EditEvaluation {
 
     /** Mean over 10 cells of a 320 x 256 mosaic: the fill's detail over its surroundings', at the image's own scale and fitted whole. */
     static double[] largeImageDetail(VarModel model, LabeledImages test, long seed, ProgressListener progress, CancelToken cancel) {
-        int rows = 8, cols = 10, cell = 32, h = rows * cell, w = cols * cell, pad = (cell - test.height()) / 2;
-        float[] d = new float[h * w];
+        int rows = 8, cols = 10, cell = model.imageSize(), h = rows * cell, w = cols * cell, pad = (cell - test.height()) / 2;
         int first = (int) Math.floorMod(seed * 7919, (long) test.size() - rows * cols);
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
-                for (int y = 0; y < test.height(); y++)
-                    System.arraycopy(test.images()[first + r * cols + c], y * test.width(), d, (r * cell + pad + y) * w + c * cell + pad, test.width());
-        Image mosaic = new Image(1, h, w, d);
+        Image mosaic = test.mosaic(rows, cols, first, cell);
         double own = 0, fit = 0;
         int cells = 10;
         progress.progress("edit a large image", 0, cells);

@@ -3,7 +3,7 @@ package org.nextscale.core.tiling;
 import org.nextscale.core.api.Image;
 
 /** Where model-sized tiles and windows go along an image axis, and the pixel copies between images and tiles. */
-final class TileGrid {
+public final class TileGrid {
     private TileGrid() {}
 
     /**
@@ -63,12 +63,12 @@ final class TileGrid {
     }
 
     /** The side x side tile of {@code img} at (y, x); pixels past the image's border repeat the nearest border pixel. */
-    static Image cut(Image img, int y, int x, int side) {
+    public static Image cut(Image img, int y, int x, int side) {
         return cut(img, y, x, side, side);
     }
 
     /** The th x tw part of {@code img} at (y, x), border pixels repeated past the image's edge. */
-    static Image cut(Image img, int y, int x, int th, int tw) {
+    public static Image cut(Image img, int y, int x, int th, int tw) {
         int c = img.channels(), h = img.height(), w = img.width();
         float[] out = new float[c * th * tw];
         float[] d = img.data();

@@ -19,14 +19,9 @@ class LargeImageCliTest {
     /** Test garments, 28 px each in 32 px cells, scaled to 12 bits, with a camera-like offset of 100. */
     static short[] twelveBit() throws Exception {
         LabeledImages t = FashionMnist.load(FashionMnist.defaultDir(), false, 200);
+        float[] m = t.mosaic(H / 32, W / 32, 0, 32).data();
         short[] px = new short[W * H];
-        java.util.Arrays.fill(px, (short) 100);
-        for (int r = 0; r < H / 32; r++)
-            for (int c = 0; c < W / 32; c++) {
-                float[] img = t.images()[r * (W / 32) + c];
-                for (int y = 0; y < 28; y++)
-                    for (int x = 0; x < 28; x++) px[(r * 32 + 2 + y) * W + c * 32 + 2 + x] = (short) Math.round(100 + img[y * 28 + x] * 3995);
-            }
+        for (int i = 0; i < px.length; i++) px[i] = (short) Math.round(100 + m[i] * 3995);
         return px;
     }
 

@@ -1,4 +1,4 @@
-package org.nextscale.core.bench;
+package org.nextscale.core.transformer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.config.VqVaeConfig;
-import org.nextscale.core.transformer.TokenLayout;
 
 class FlopsTest {
     @Test

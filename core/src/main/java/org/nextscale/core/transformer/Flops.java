@@ -1,10 +1,9 @@
-package org.nextscale.core.bench;
+package org.nextscale.core.transformer;
 
 import java.util.List;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VarConfig;
 import org.nextscale.core.config.VqVaeConfig;
-import org.nextscale.core.transformer.TokenLayout;
 
 /**
  * Model FLOPs counted analytically (a multiply-add is 2 FLOPs), the way model-FLOP utilization is
