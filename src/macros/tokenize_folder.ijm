@@ -1,6 +1,7 @@
 // Tokenizes every image of a folder: writes <output>/<name>_tokens.csv (one row per token: Scale,
-// Side, Y, X, Token), <output>/<name>_tokens.tif (one token-map slice per scale), <output>/<name>_scales.tif
-// (the image decoded after each scale, coarse to fine) and the reconstruction <output>/<name>_reconstructed.png; the reconstruction PSNR of each image goes to the Log.
+// Side, Y, X, Token; an image larger than the model has one row per token of every tile, with Tile_Row,
+// Tile_Col, Tile_X, Tile_Y, Tile_Width, Tile_Height first), <output>/<name>_tokens.tif (one token-map slice
+// per scale), <output>/<name>_scales.tif (the image decoded after each scale, coarse to fine; images in one tile) and the reconstruction <output>/<name>_reconstructed.png; the reconstruction PSNR of each image goes to the Log.
 //   input=[folder of images]  output=[folder]  model=[model .zip, empty = shipped]
 // Headless batch:  xvfb-run -a java -jar ij.jar -ijpath <ImageJ folder> -batch tokenize_folder.ijm "input=[...] output=[...]"
 
@@ -23,9 +24,11 @@ for (i = 0; i < files.length; i++) {
     saveAs("Tiff", output + File.separator + name + "_tokens.tif");
     close();
     saveAs("Results", output + File.separator + name + "_tokens.csv");
-    selectImage(source + " coarse to fine");          // the image after each scale, one slice per scale
-    saveAs("Tiff", output + File.separator + name + "_scales.tif");
-    close();
+    if (isOpen(source + " coarse to fine")) {          // the image after each scale, one slice per scale (an image in one tile)
+        selectImage(source + " coarse to fine");
+        saveAs("Tiff", output + File.separator + name + "_scales.tif");
+        close();
+    }
     selectImage(source);
     run("VAR Reconstruct", "model=[" + model + "]");
     saveAs("PNG", output + File.separator + name + "_reconstructed.png");

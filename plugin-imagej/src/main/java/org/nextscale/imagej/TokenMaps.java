@@ -45,8 +45,9 @@ public final class TokenMaps {
         return ImageConversion.stack(slices, title, labels);
     }
 
-    /** {@link #table(TokenPyramid)} for every tile, with the tile's grid place and its position in the image (pixels). */
+    /** {@link #table(TokenPyramid)} for every tile, with the tile's grid place and its position in the image (pixels); one tile: that table. */
     public static ResultsTable table(TiledTokens t) {
+        if (t.tiles().size() == 1) return table(t.tiles().get(0).tokens());
         ResultsTable out = new ResultsTable();
         for (TiledTokens.Tile tile : t.tiles()) {
             TokenPyramid p = tile.tokens();

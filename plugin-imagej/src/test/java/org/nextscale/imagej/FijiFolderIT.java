@@ -29,9 +29,11 @@ class FijiFolderIT {
     static Map<String, String> managed(Path pom) throws Exception {
         Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
         Map<String, String> props = new HashMap<>();
-        Node properties = d.getElementsByTagName("properties").item(0);
-        for (Node n = properties.getFirstChild(); n != null; n = n.getNextSibling())
-            if (n instanceof Element e) props.put(e.getTagName(), e.getTextContent().trim());
+        Element project = d.getDocumentElement();
+        for (Node p = project.getFirstChild(); p != null; p = p.getNextSibling())          // the project's own <properties>
+            if (p instanceof Element e && e.getTagName().equals("properties"))
+                for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling())
+                    if (n instanceof Element v) props.put(v.getTagName(), v.getTextContent().trim());
         Map<String, String> out = new HashMap<>();
         Element dm = (Element) d.getElementsByTagName("dependencyManagement").item(0);
         NodeList deps = dm.getElementsByTagName("dependency");
@@ -85,6 +87,7 @@ class FijiFolderIT {
             if (artifact == null) continue;                                          // a library Fiji does not manage
             String version = name.substring(artifact.length() + 1, name.length() - 4);
             String want = fiji.get(artifact);
+            assertFalse(want.contains("${"), name + ": pom-scijava's version " + want + " did not resolve");
             if (version.equals(want) || version.startsWith(want + "-")) aligned.add(name);
             else wrong.add(name + " (Fiji: " + artifact + " " + want + ")");
         }

@@ -45,7 +45,8 @@ public final class Seams {
     /**
      * The edited image: {@code original} where kept, the model's {@code decoded} pixels where regenerated,
      * and with {@link SeamMode#BLEND} those plus the kept pixels' residual (original - decoded) filled smoothly
-     * into the regenerated area. Both images have the same size and channels.
+     * into the regenerated area, kept within [0, 1] or the kept pixels' own range where that is wider (so a fill
+     * never leaves the value range the image has). Both images have the same size and channels.
      */
     public static Image compose(Image original, Image decoded, boolean[] regenerated, SeamMode mode) {
         int hw = original.height() * original.width();
@@ -54,9 +55,16 @@ public final class Seams {
             int off = c * hw;
             if (mode == SeamMode.BLEND) {
                 float[] residual = new float[hw];
-                for (int i = 0; i < hw; i++) if (!regenerated[i]) residual[i] = original.data()[off + i] - decoded.data()[off + i];
+                float lo = 0f, hi = 1f;                 // the fill stays within the model's range, or the kept pixels' where wider
+                for (int i = 0; i < hw; i++)
+                    if (!regenerated[i]) {
+                        float v = original.data()[off + i];
+                        residual[i] = v - decoded.data()[off + i];
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
                 float[] fill = membrane(residual, regenerated, original.height(), original.width());
-                for (int i = 0; i < hw; i++) if (regenerated[i]) out[off + i] += fill[i];
+                for (int i = 0; i < hw; i++) if (regenerated[i]) out[off + i] = Math.max(lo, Math.min(hi, out[off + i] + fill[i]));
             }
             for (int i = 0; i < hw; i++) if (!regenerated[i]) out[off + i] = original.data()[off + i];
         }
