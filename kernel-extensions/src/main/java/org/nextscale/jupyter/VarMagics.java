@@ -328,6 +328,8 @@ public final class VarMagics {
     static String oneLine(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof OutOfMemoryError) return "out of memory: use a smaller batch or n, or give Java more memory (-Xmx)";
+        String gpu = org.nextscale.core.api.Devices.explain(e, "batch= or n= (or micro_batch= when training; a training run keeps its last checkpoint)");
+        if (gpu != null) return gpu;
         if (e instanceof NoSuchFileException) return "no such file: " + e.getMessage();
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();

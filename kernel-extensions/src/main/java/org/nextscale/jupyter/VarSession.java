@@ -28,7 +28,7 @@ public final class VarSession {
 
     private static volatile VarModel model;
     private static volatile Path modelFile;
-    private static volatile String device = "cpu";
+    private static volatile String device = org.nextscale.core.api.Devices.DEFAULT;
     private static volatile List<Image> images = List.of();
     private static volatile List<List<Image>> scales = List.of();
     private static volatile BufferedImage picture;

@@ -30,7 +30,7 @@ public final class VarSyntax {
     public static final Map<String, String> USAGE = new LinkedHashMap<>();
 
     static {
-        USAGE.put("load", "%var load [PATH] [device=cpu|gpu|gpu:N]");
+        USAGE.put("load", "%var load [PATH] [device=auto|cpu|gpu|gpu:N]");
         USAGE.put("generate", "%var generate class=C n=N [cfg=" + DEFAULTS.cfg() + "] [top_k=" + DEFAULTS.topK()
                 + "] [top_p=" + DEFAULTS.topP() + "] [seed=" + DEFAULTS.seed() + "] [scales=false]");
         USAGE.put("tokenize", "%var tokenize PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH]");
@@ -61,7 +61,7 @@ public final class VarSyntax {
                 return new VarCommand.Help();
             case "load":
                 a.check(0, 1, Set.of("device"));
-                return new VarCommand.Load(a.positional.isEmpty() ? null : a.path(0), a.options.getOrDefault("device", "cpu"));
+                return new VarCommand.Load(a.positional.isEmpty() ? null : a.path(0), a.options.getOrDefault("device", org.nextscale.core.api.Devices.DEFAULT));
             case "generate":
                 a.check(0, 0, Set.of("class", "n", "cfg", "top_k", "top_p", "seed", "scales"), "class", "n");
                 return new VarCommand.Generate(a.options.get("class"), a.intAtLeast("n", 1, 0),

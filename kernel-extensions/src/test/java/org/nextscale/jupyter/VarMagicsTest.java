@@ -207,7 +207,7 @@ class VarMagicsTest {
         VarMagicError e = assertThrows(VarMagicError.class, () -> VarMagics.line(List.of("load", dir.resolve("nope.zip").toString()), new Recorder()));
         assertEquals("%var load: no such file: " + dir.resolve("nope.zip").toAbsolutePath(), e.getMessage());
         VarMagicError d = assertThrows(VarMagicError.class, () -> VarMagics.line(List.of("load", "device=tpu"), new Recorder()));
-        assertEquals("%var load: device must be cpu, gpu or gpu:N, got 'tpu'", d.getMessage());
+        assertEquals("%var load: device must be auto, cpu, gpu or gpu:N, got 'tpu'", d.getMessage());
     }
 
     @Test

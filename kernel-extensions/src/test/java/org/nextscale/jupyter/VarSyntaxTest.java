@@ -71,8 +71,8 @@ class VarSyntaxTest {
 
     @Test
     void loadWithAndWithoutPath() {
-        assertEquals(new VarCommand.Load(null, "cpu"), line("load"));
-        assertEquals(new VarCommand.Load(Path.of("models/m.zip"), "cpu"), line("load models/m.zip"));
+        assertEquals(new VarCommand.Load(null, "auto"), line("load"));
+        assertEquals(new VarCommand.Load(Path.of("models/m.zip"), "auto"), line("load models/m.zip"));
         assertEquals(new VarCommand.Load(Path.of("m.zip"), "gpu:1"), line("load m.zip device=gpu:1"));
         lineError("load a.zip b.zip", "load", "too many arguments: a.zip b.zip");
         lineError("load a.zip n=3", "load", "unknown option n=; options are device");

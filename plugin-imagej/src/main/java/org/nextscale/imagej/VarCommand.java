@@ -70,6 +70,11 @@ public abstract class VarCommand extends ContextCommand {
             fail(e.getCause().getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             log.debug(e);
+            String gpu = org.nextscale.core.api.Devices.explain(e, "batch (or micro_batch when training; a training run keeps its last checkpoint)");
+            if (gpu != null) {
+                fail(gpu);
+                return;
+            }
             fail("unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + " (please report this, with the command and image you used)");
         }

@@ -22,7 +22,7 @@ import org.scijava.service.Service;
  * Keeps loaded models so that repeated commands do not reload them: one {@link VarModel} per model file
  * (reloaded when the file changes on disk, e.g. after training wrote it again) or the shipped model, the
  * {@link #KEEP} most recently used ones.
- * Models run on the device named by the system property {@code nextscale.device} (cpu, gpu, gpu:N;
+ * Models run on the device named by the system property {@code nextscale.device} (auto, the default: the first GPU when PyTorch has CUDA, else the CPU; cpu, gpu, gpu:N;
  * default cpu). A model is not safe for concurrent calls: callers synchronize on it.
  */
 @Plugin(type = Service.class)
@@ -92,7 +92,7 @@ public class VarModelService extends AbstractService implements SciJavaService {
     }
 
     private static Device device() {
-        return Devices.parse(System.getProperty("nextscale.device", "cpu"));
+        return Devices.parse(System.getProperty("nextscale.device", Devices.DEFAULT));
     }
 
     private interface Load {

@@ -2,6 +2,7 @@ package org.nextscale.spark;
 
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
+import org.nextscale.core.api.Devices;
 import picocli.CommandLine.Option;
 
 /** What every job shares: the Spark master, the model, the device and the batch size. */
@@ -13,7 +14,7 @@ abstract class Job {
     @Option(names = "--model", paramLabel = "MODEL.zip", description = "model file, any Hadoop path (default: the shipped Fashion-MNIST model)")
     String model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N on every executor (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = Devices.DEFAULT, description = "auto (the first GPU when PyTorch has CUDA, else the CPU), cpu, gpu or gpu:N on every executor (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--batch", defaultValue = "32", description = "images per model call on an executor (default: ${DEFAULT-VALUE})")

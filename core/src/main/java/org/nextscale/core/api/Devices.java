@@ -2,28 +2,76 @@ package org.nextscale.core.api;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.util.Locale;
 
-/** Parses the device option every front end takes: "cpu", "gpu" (first GPU) or "gpu:N". */
+/**
+ * The device option every front end takes, parsed in this one place: "auto" (the default: the first GPU when the
+ * engine has CUDA, else the CPU), "cpu", "gpu" (the first GPU) or "gpu:N". Asking for a GPU where the engine
+ * finds none is one line saying what was found and how to get CUDA ({@link #GPU_HELP}). {@link #explain} turns
+ * the engine's out-of-memory failures into one line naming what to lower.
+ */
 public final class Devices {
+    /** The default of every front end's device option. */
+    public static final String DEFAULT = "auto";
+    /** Where the user learns how to give the engine CUDA. */
+    public static final String GPU_HELP = "to use a GPU, start nextscale with NEXTSCALE_TORCH set (docs/gpu.md)";
+
     private Devices() {}
 
     public static Device parse(String spec) {
-        String s = spec == null ? "cpu" : spec.trim().toLowerCase();
-        if (s.isEmpty() || s.equals("cpu")) return Device.cpu();
+        String s = spec == null ? DEFAULT : spec.trim().toLowerCase(Locale.ROOT);
+        if (s.isEmpty() || s.equals("auto")) return gpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+        if (s.equals("cpu")) return Device.cpu();
         if (s.equals("gpu") || s.equals("cuda")) s = "gpu:0";
         if (s.startsWith("gpu:") || s.startsWith("cuda:")) {
             int id;
             try {
                 id = Integer.parseInt(s.substring(s.indexOf(':') + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + spec + "'");
+                throw new IllegalArgumentException(invalid(spec));
             }
-            int n = Engine.getInstance().getGpuCount();
+            int n = gpuCount();
+            if (n == 0)
+                throw new IllegalArgumentException("device " + spec + " is not available: the engine (" + engine() + ") found no GPU; "
+                        + GPU_HELP + ", or use --device cpu");
             if (id < 0 || id >= n)
-                throw new IllegalArgumentException("device " + spec + " is not available: this machine has "
-                        + n + " GPU(s) usable by PyTorch; use --device cpu");
+                throw new IllegalArgumentException("device " + spec + " is not available: the engine (" + engine() + ") found " + n
+                        + " GPU(s), gpu:0" + (n > 1 ? " to gpu:" + (n - 1) : "") + "; use one of them or cpu");
             return Device.gpu(id);
         }
-        throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + spec + "'");
+        throw new IllegalArgumentException(invalid(spec));
+    }
+
+    private static String invalid(String spec) {
+        return "device must be auto, cpu, gpu or gpu:N, got '" + spec + "'";
+    }
+
+    /** GPUs the engine can use (0 without CUDA). */
+    public static int gpuCount() {
+        try {
+            return Engine.getInstance().getGpuCount();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return 0;
+        }
+    }
+
+    /** The engine in use: name, version and whether it has CUDA, e.g. "PyTorch 2.7.1, CPU only". */
+    public static String engine() {
+        Engine e = Engine.getInstance();
+        int n = gpuCount();
+        return e.getEngineName() + " " + e.getVersion() + (n > 0 ? ", " + n + " GPU(s)" : ", CPU only");
+    }
+
+    /**
+     * One line for an engine failure that has one, else null: running out of GPU memory names the options that make
+     * the work smaller ({@code what}, e.g. "--batch or --micro-batch").
+     */
+    public static String explain(Throwable t, String what) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.contains("CUDA out of memory") || m.contains("CUBLAS_STATUS_ALLOC_FAILED") || m.contains("out of memory on device")))
+                return "the GPU ran out of memory: lower " + what + ", or use --device cpu";
+        }
+        return null;
     }
 }

@@ -61,7 +61,7 @@ public final class OfficialBench {
      * The measurements, in this process (started for them by the bench command): keys as in `bench --json`.
      * {@code jvmStartMillis} is the process start, so cold_first_image_s counts JVM start-up too.
      */
-    public static Map<String, Object> measure(Path file, int warmup, int reps, boolean raster, Consumer<String> log) throws IOException {
+    public static Map<String, Object> measure(Path file, Device device, int warmup, int reps, boolean raster, Consumer<String> log) throws IOException {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("load_average_before", Bench.loadAverage());
@@ -71,7 +71,7 @@ public final class OfficialBench {
         double[] perScale;
         double batch8, peak, yard;
         ModelConfig cfg;
-        try (VarModel m = VarModel.load(file, Device.cpu())) {
+        try (VarModel m = VarModel.load(file, device)) {
             load = (System.nanoTime() - t0) / 1e9;
             cfg = m.config();
             perScale = new double[cfg.numScales()];
@@ -116,7 +116,7 @@ public final class OfficialBench {
         r.put("latency_mfu", Flops.sample(cfg, 1) / latency / 1e9 / yard);
         r.put("batch8_images_per_s", batch8);
         r.put("peak_rss_mb", peak);
-        if (raster) raster(cfg, latency, r, log);
+        if (raster) raster(cfg, device, latency, r, log);
         r.put("load_average_after", Bench.loadAverage());
         return r;
     }
@@ -135,12 +135,12 @@ public final class OfficialBench {
     }
 
     /** Raster order on the same transformer over the 16x16 token map, batch 1, against the memory bandwidth bound. */
-    private static void raster(ModelConfig var, double varLatency, Map<String, Object> r, Consumer<String> log) {
+    private static void raster(ModelConfig var, Device device, double varLatency, Map<String, Object> r, Consumer<String> log) {
         int side = var.patchNums().get(var.numScales() - 1);
         ModelConfig cfg = new ModelConfig(var.formatVersion(), var.imageSize(), var.patchNums(), var.vqvae(), var.var(), var.classNames(), "raster")
                 .validate();
         double gbps = memoryGbps();
-        try (VarModel m = LoadedModel.of(new ModelFile.Loaded(cfg, BenchModels.randomWeights(cfg, 1)), Device.cpu())) {
+        try (VarModel m = LoadedModel.of(new ModelFile.Loaded(cfg, BenchModels.randomWeights(cfg, 1)), device)) {
             m.generate(one(cfg), ProgressListener.NONE, CancelToken.none());                      // warm-up
             long t0 = System.nanoTime();
             m.generate(one(cfg), ProgressListener.NONE, CancelToken.none());

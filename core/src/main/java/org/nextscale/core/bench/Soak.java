@@ -1,6 +1,5 @@
 package org.nextscale.core.bench;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.nextscale.core.api.CancelToken;
+import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.TrainEvent;
@@ -91,8 +91,9 @@ public final class Soak {
     }
 
     /** A tiny tokenizer trained for {@code steps} steps, recording after each step. */
-    public static Series tokenizerTraining(Path dir, long steps, Consumer<String> log) throws IOException {
+    public static Series tokenizerTraining(Path dir, long steps, String device, Consumer<String> log) throws IOException {
         Map<String, String> o = tiny(dir.resolve("soak-tokenizer.zip"), steps, "1");
+        o.put("device", device);
         o.putAll(Map.of("vocab", "64", "z", "8", "ch", "32", "ch_mult", "1,1", "patch_nums", "1,2,4,8"));
         List<Sample> samples = new ArrayList<>();
         Training.trainTokenizer(TrainOptions.parse(o), recorder(samples, log), CancelToken.none());
@@ -100,8 +101,9 @@ public final class Soak {
     }
 
     /** A tiny transformer trained for {@code steps} steps on {@code tokenizer}, recording after each step. */
-    public static Series transformerTraining(Path dir, Path tokenizer, long steps, Consumer<String> log) throws IOException {
+    public static Series transformerTraining(Path dir, Path tokenizer, long steps, String device, Consumer<String> log) throws IOException {
         Map<String, String> o = tiny(dir.resolve("soak-var.zip"), steps, "2");
+        o.put("device", device);
         o.putAll(Map.of("tokenizer", tokenizer.toString(), "depth", "2", "width", "64", "heads", "2"));
         List<Sample> samples = new ArrayList<>();
         Training.trainVar(TrainOptions.parse(o), recorder(samples, log), CancelToken.none());
@@ -109,9 +111,9 @@ public final class Soak {
     }
 
     /** {@code calls} sampling calls of one image each (a new seed each call), recording after each call. */
-    public static Series sampling(Path model, long calls, Consumer<String> log) throws IOException {
+    public static Series sampling(Path model, long calls, String device, Consumer<String> log) throws IOException {
         List<Sample> samples = new ArrayList<>();
-        try (VarModel m = VarModel.load(model, Device.cpu())) {
+        try (VarModel m = VarModel.load(model, Devices.parse(device))) {
             for (long i = 0; i < calls; i++) {
                 m.generate(SampleOptions.defaults().withCount(1).withClass((int) (i % Math.max(1, m.config().classNames().size()))).withSeed(i),
                         ProgressListener.NONE, CancelToken.none());
@@ -136,12 +138,12 @@ public final class Soak {
      * The soak figure of `nextscale bench --soak STEPS`: STEPS transformer training steps of the tiny config
      * and STEPS sampling calls (its tokenizer is trained first for a tenth of that, at most 500 steps).
      */
-    public static List<Series> run(Path dir, long steps, Consumer<String> log) throws IOException {
+    public static List<Series> run(Path dir, long steps, String device, Consumer<String> log) throws IOException {
         List<Series> out = new ArrayList<>();
-        out.add(tokenizerTraining(dir, Math.max(10, Math.min(500, steps / 10)), log));
+        out.add(tokenizerTraining(dir, Math.max(10, Math.min(500, steps / 10)), device, log));
         Path tokenizer = dir.resolve("soak-tokenizer.zip");
-        out.add(transformerTraining(dir, tokenizer, steps, log));
-        out.add(sampling(dir.resolve("soak-var.zip"), steps, log));
+        out.add(transformerTraining(dir, tokenizer, steps, device, log));
+        out.add(sampling(dir.resolve("soak-var.zip"), steps, device, log));
         return out;
     }
 }

@@ -52,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "(the profiler slows the engine down for the rest of the process: take timings from a run without it)")
     boolean profile;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = Devices.DEFAULT, description = "auto (the first GPU when PyTorch has CUDA, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--soak", paramLabel = "STEPS", description = "instead of the speed figures: STEPS training steps of a tiny "
@@ -118,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
                 : WeightPrecision.parse(weights, "--weights");
         cmd.add("-D" + WeightPrecision.PROPERTY + "=" + precision);
         cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "--worker", file.toString(),
-                "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup)));
+                "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup), "--device", device));
         if (noRaster) cmd.add("--no-raster");
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String result = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -144,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The measuring process of {@link #official}: one JSON object on stdout, progress on stderr. */
     private int worker() throws java.io.IOException {
         PrintWriter err = spec.commandLine().getErr();
-        java.util.Map<String, Object> r = OfficialBench.measure(worker, warmup, reps, !noRaster, line -> { err.println(line); err.flush(); });
+        java.util.Map<String, Object> r = OfficialBench.measure(worker, Devices.parse(device), warmup, reps, !noRaster, line -> { err.println(line); err.flush(); });
         PrintWriter out = spec.commandLine().getOut();
         out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(r));
         out.flush();
@@ -170,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nextscale-soak");
         try {
-            java.util.List<Soak.Series> series = Soak.run(dir, soak, line -> {
+            java.util.List<Soak.Series> series = Soak.run(dir, soak, device, line -> {
                 spec.commandLine().getErr().println(line);
                 spec.commandLine().getErr().flush();
             });

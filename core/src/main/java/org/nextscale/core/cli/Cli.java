@@ -28,6 +28,8 @@ final class Cli {
 
     static String message(Throwable e) {
         if (e instanceof UncheckedIOException u) e = u.getCause();
+        String gpu = org.nextscale.core.api.Devices.explain(e, "--batch (or --micro-batch when training; a training run keeps its last checkpoint)");
+        if (gpu != null) return gpu;
         if (e instanceof CancelledException) return "cancelled";
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();

@@ -14,7 +14,7 @@ final class ModelOptions {
     @Option(names = "--model", paramLabel = "MODEL.zip", description = "model file (default: the shipped Fashion-MNIST model)")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = Devices.DEFAULT, description = "auto (the first GPU when PyTorch has CUDA, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--weights", paramLabel = "PRECISION", description = "float32 (default) or float16: hold the transformer's weight "

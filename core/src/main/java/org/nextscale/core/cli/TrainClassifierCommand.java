@@ -33,7 +33,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "1e-2", description = "AdamW weight decay on weights (default: ${DEFAULT-VALUE})")
     double weightDecay;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = Devices.DEFAULT, description = "auto (the first GPU when PyTorch has CUDA, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--out", required = true, description = "weights file to write, e.g. models/fmnist-classifier.safetensors")

@@ -27,7 +27,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL.zip", description = "use this model file's weights instead of DIR/weights.safetensors")
     Path model;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = Devices.DEFAULT, description = "auto (the first GPU when PyTorch has CUDA, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
     @Override

@@ -15,6 +15,7 @@ import java.util.Random;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.api.Devices;
 import org.nextscale.core.data.FashionMnist;
 import org.nextscale.core.data.LabeledImages;
 import org.nextscale.core.train.AdamW;
@@ -35,7 +36,7 @@ public final class ClassifierTraining {
         }
 
         public static Options defaults(Path out) {
-            return new Options(FashionMnist.defaultDir(), 3, 0, 128, 2e-3, 1e-2, Device.cpu(), out);
+            return new Options(FashionMnist.defaultDir(), 3, 0, 128, 2e-3, 1e-2, Devices.parse(Devices.DEFAULT), out);
         }
     }
 

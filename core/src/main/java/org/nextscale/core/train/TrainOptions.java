@@ -35,7 +35,7 @@ public final class TrainOptions {
                 + "the same gradient in less memory); must divide batch, 0 = whole batch");
         key("lr", Kind.FLOAT, "", "peak learning rate (default 5e-4 tokenizer, 1e-3 transformer)");
         key("seed", Kind.INT, "0", "seed of initialisation, data order, flips and label dropout");
-        key("device", Kind.TEXT, "cpu", "cpu, gpu or gpu:N");
+        key("device", Kind.TEXT, org.nextscale.core.api.Devices.DEFAULT, "auto, cpu, gpu or gpu:N");
         key("out", Kind.PATH, "", "model file to write (default tokenizer.zip / var.zip)");
         key("resume", Kind.PATH, "", "checkpoint to continue from");
         key("checkpoint_every", Kind.INT, "500", "write a checkpoint every N steps (0: only at the end)");

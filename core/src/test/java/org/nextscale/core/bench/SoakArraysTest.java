@@ -21,9 +21,9 @@ class SoakArraysTest {
     @Test
     void liveArraysStayConstantOverTrainingAndSampling() throws Exception {
         long before = Soak.liveArrays();
-        Soak.Series tok = Soak.tokenizerTraining(dir, STEPS, null);
-        Soak.Series var = Soak.transformerTraining(dir, dir.resolve("soak-tokenizer.zip"), STEPS, null);
-        Soak.Series sampling = Soak.sampling(dir.resolve("soak-var.zip"), STEPS, null);
+        Soak.Series tok = Soak.tokenizerTraining(dir, STEPS, "cpu", null);
+        Soak.Series var = Soak.transformerTraining(dir, dir.resolve("soak-tokenizer.zip"), STEPS, "cpu", null);
+        Soak.Series sampling = Soak.sampling(dir.resolve("soak-var.zip"), STEPS, "cpu", null);
         for (Soak.Series s : java.util.List.of(tok, var, sampling)) {
             Soak.Series steady = new Soak.Series(s.name(), s.samples().subList(WARMUP, s.samples().size()));
             assertEquals(steady.arraysMin(), steady.arraysMax(), s.name() + ": live engine arrays changed between steps "

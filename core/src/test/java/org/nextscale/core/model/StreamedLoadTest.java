@@ -145,7 +145,7 @@ class StreamedLoadTest {
     @Test
     void theOfficialModelBenchMeasuresAModelFile() throws Exception {
         Path f32 = TestPaths.parityModel("tiny-a", dir.resolve("bench"));
-        Map<String, Object> r = OfficialBench.measure(f32, 0, 1, true, line -> {});
+        Map<String, Object> r = OfficialBench.measure(f32, ai.djl.Device.cpu(), 0, 1, true, line -> {});
         for (String k : List.of("load_s", "cold_first_image_s", "latency_s", "latency_transformer_s", "latency_per_scale_s", "latency_decoder_s",
                 "latency_mfu", "batch8_images_per_s", "peak_rss_mb", "raster_latency_s", "raster_step_ms", "memory_gbps",
                 "raster_weight_stream_ratio", "raster_over_var_latency", "yardstick_gflops"))
