@@ -21,3 +21,36 @@ want: $want"
 early=$( { printf '\r[#..] 1/3'; sleep 3; printf '\n'; } | perl -e "$filter" 2>&1 | timeout 1 cat || true)
 [ "$early" = $'\r[#..] 1/3' ] || fail "a progress-bar redraw was held back (got '$early' within 1 s)"
 echo "check-launcher: stderr filter ok"
+
+# NEXTSCALE_TORCH (src/torch-env.sh): which libtorch the launcher hands DJL, checked with a dry run (no JVM, no build)
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+dry() { NEXTSCALE_DRY_RUN=1 "$here/nextscale" "$@"; }
+out=$(dry info)
+case "$out" in *"core/target/lib/*"*) ;; *) fail "default: the class path should hold the CPU natives (lib/*): $out" ;; esac
+mk() {   # a pip-like PyTorch: site-packages/torch/{lib/libtorch.so,version.py}, site-packages/nvidia/cuda_runtime/lib
+  mkdir -p "$t/$1/torch/lib" "$t/$1/nvidia/cuda_runtime/lib"; : > "$t/$1/torch/lib/libtorch.so"
+  printf "__version__ = '%s'\n" "$2" > "$t/$1/torch/version.py"
+  mkdir -p "$t/$1/core/target/lib"; printf '%s' "$t/$1/torch/lib"
+}
+lib=$(mk a 2.7.1+cu128)
+out=$(NEXTSCALE_TORCH="$lib" dry info) || fail "a local PyTorch 2.7.1+cu128 folder was refused: $out"
+for want in "PYTORCH_VERSION=2.7.1" "PYTORCH_FLAVOR=cu128" "PYTORCH_LIBRARY_PATH=$lib" "nvidia/cuda_runtime/lib" "-Djna.library.path=$lib"; do
+  case "$out" in *"$want"*) ;; *) fail "local PyTorch: missing $want in: $out" ;; esac
+done
+case "$out" in *pytorch-native-cpu*|*"lib/*"*) fail "local PyTorch: the CPU natives are still on the class path: $out" ;; esac
+lib=$(mk b 2.6.0+cu124)
+if err=$(NEXTSCALE_TORCH="$lib" dry info 2>&1); then fail "PyTorch 2.6.0 without DJL's JNI for it was accepted"; fi
+[ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "PyTorch 2.6.0: not one line: $err"
+case "$err" in *"ships its JNI only for 2.7.1"*"0.36.0-libdjl_torch.so"*) ;; *) fail "PyTorch 2.6.0: unclear message: $err" ;; esac
+: > "$lib/0.36.0-libdjl_torch.so"
+out=$(NEXTSCALE_TORCH="$lib" dry info) || fail "PyTorch 2.6.0 with its JNI in place was refused: $out"
+case "$out" in *"PYTORCH_VERSION=2.6.0"*"PYTORCH_FLAVOR=cu124"*) ;; *) fail "PyTorch 2.6.0: $out" ;; esac
+out=$(NEXTSCALE_TORCH=download dry info)
+case "$out" in *"PYTORCH_FLAVOR=cu128"*"-Dai.djl.offline=false"*) ;; *) fail "download: $out" ;; esac
+case "$out" in *pytorch-native-cpu*|*"lib/*"*) fail "download: the CPU natives are still on the class path: $out" ;; esac
+if err=$(NEXTSCALE_TORCH="$t/nowhere" dry info 2>&1); then fail "a folder without libtorch.so was accepted"; fi
+case "$err" in *"holds no libtorch.so"*) ;; *) fail "bad folder: $err" ;; esac
+# jemalloc only for training work (when installed): inference keeps glibc's lower peak
+out=$(dry generate --n 1)
+case "$out" in *"LD_PRELOAD="$'\n'*) ;; *) fail "inference should not preload jemalloc: $out" ;; esac
+echo "check-launcher: NEXTSCALE_TORCH settings ok"

@@ -74,4 +74,40 @@ public final class Devices {
         }
         return null;
     }
+
+    /**
+     * What the engine runs on, for {@code nextscale info}: the engine, its libtorch folder and flavor, every GPU
+     * (compute capability, memory) and what {@code --device auto} picks.
+     */
+    public static String report() {
+        StringBuilder b = new StringBuilder();
+        Engine e = Engine.getInstance();                                   // loads libtorch, so its folder is known
+        String dir;
+        try {
+            dir = ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+        } catch (RuntimeException | UnsatisfiedLinkError x) {
+            dir = "?";
+        }
+        String folder = dir == null ? "" : java.nio.file.Path.of(dir).getFileName() == null ? dir : java.nio.file.Path.of(dir).getFileName().toString();
+        String flavor = System.getenv("PYTORCH_FLAVOR") != null ? System.getenv("PYTORCH_FLAVOR")
+                : folder.replaceFirst(".*-(cpu|cu\\d+\\w*?)-(linux|osx|win).*", "$1").equals(folder) ? "?"
+                : folder.replaceFirst(".*-(cpu|cu\\d+\\w*?)-(linux|osx|win).*", "$1");
+        b.append(String.format(Locale.ROOT, "engine:      %s %s, libtorch %s (flavor %s)%n", e.getEngineName(), e.getVersion(), dir, flavor));
+        int n = gpuCount();
+        if (n == 0) b.append("GPUs:        none (").append(GPU_HELP).append(")\n");
+        for (int i = 0; i < n; i++) {
+            String line;
+            try {
+                java.lang.management.MemoryUsage m = ai.djl.util.cuda.CudaUtils.getGpuMemory(Device.gpu(i));
+                line = String.format(Locale.ROOT, "gpu:%d compute capability %s, %.1f GB", i, ai.djl.util.cuda.CudaUtils.getComputeCapability(i),
+                        m.getMax() / 1e9);
+            } catch (RuntimeException | UnsatisfiedLinkError x) {
+                line = "gpu:" + i;
+            }
+            b.append(i == 0 ? "GPUs:        " : "             ").append(line).append('\n');
+        }
+        Device auto = parse(DEFAULT);
+        b.append("--device auto: ").append(auto.isGpu() ? "gpu:" + auto.getDeviceId() : "cpu").append('\n');
+        return b.toString();
+    }
 }
