@@ -65,7 +65,7 @@ public final class KernelCli {
                     : Path.of(env.getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache"), "nextscale", "djl");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Path kernels = (prefix != null ? prefix.resolve("share/jupyter") : KernelSpec.userDataDir(env)).resolve("kernels");
-            Path file = KernelSpec.write(kernels, KernelSpec.json(java, classPath, home, djlCache));
+            Path file = KernelSpec.write(kernels, KernelSpec.json(java, classPath, home, djlCache, env));
             out.println("installed kernel \"" + KernelSpec.DISPLAY_NAME + "\" (" + KernelSpec.NAME + ") at " + file.getParent());
             if (prefix != null)
                 out.println("Jupyter finds it when " + prefix.resolve("share/jupyter").toAbsolutePath()

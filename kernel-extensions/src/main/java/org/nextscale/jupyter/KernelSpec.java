@@ -39,11 +39,25 @@ public final class KernelSpec {
         return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("jupyter");
     }
 
-    /** The kernel.json content. */
+    /** The environment that carries a CUDA libtorch chosen with NEXTSCALE_TORCH (docs/gpu.md) into the kernel. */
+    public static final List<String> TORCH_ENV = List.of("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "LD_LIBRARY_PATH");
+
+    /** The kernel.json content for the CPU libtorch on the class path. */
     public static JsonObject json(Path java, List<Path> classPath, Path home, Path djlCache) {
+        return json(java, classPath, home, djlCache, Map.of());
+    }
+
+    /**
+     * The kernel.json content; {@code env} is the installing process's environment: when it names a libtorch
+     * (PYTORCH_LIBRARY_PATH or PYTORCH_FLAVOR, as the launcher sets them for NEXTSCALE_TORCH) the kernel gets the same
+     * {@link #TORCH_ENV}, with jna.library.path for DJL's GPU lookup and DJL online for a download.
+     */
+    public static JsonObject json(Path java, List<Path> classPath, Path home, Path djlCache, Map<String, String> env) {
+        boolean torch = env.containsKey("PYTORCH_LIBRARY_PATH") || env.containsKey("PYTORCH_FLAVOR");
         JsonArray argv = new JsonArray();
         argv.add(java.toAbsolutePath().toString());
-        argv.add("-Dai.djl.offline=true");
+        argv.add(torch && !env.containsKey("PYTORCH_LIBRARY_PATH") ? "-Dai.djl.offline=false" : "-Dai.djl.offline=true");
+        if (torch && env.containsKey("PYTORCH_LIBRARY_PATH")) argv.add("-Djna.library.path=" + env.getOrDefault("LD_LIBRARY_PATH", env.get("PYTORCH_LIBRARY_PATH")));
         argv.add("-Djava.awt.headless=true");
         argv.add("-Dai.djl.pytorch.num_interop_threads=1");
         if (home != null) argv.add("-Dnextscale.home=" + home.toAbsolutePath().normalize());
@@ -51,15 +65,16 @@ public final class KernelSpec {
         argv.add(classPath.stream().map(p -> p.toAbsolutePath().normalize().toString()).collect(Collectors.joining(File.pathSeparator)));
         argv.add(NextscaleKernel.class.getName());
         argv.add("{connection_file}");
-        JsonObject env = new JsonObject();
-        env.addProperty("OMP_WAIT_POLICY", "PASSIVE");
-        env.addProperty("DJL_CACHE_DIR", djlCache.toAbsolutePath().toString());
+        JsonObject kernelEnv = new JsonObject();
+        kernelEnv.addProperty("OMP_WAIT_POLICY", "PASSIVE");
+        kernelEnv.addProperty("DJL_CACHE_DIR", djlCache.toAbsolutePath().toString());
+        if (torch) for (String k : TORCH_ENV) if (env.get(k) != null) kernelEnv.addProperty(k, env.get(k));
         JsonObject spec = new JsonObject();
         spec.add("argv", argv);
         spec.addProperty("display_name", DISPLAY_NAME);
         spec.addProperty("language", "java");
         spec.addProperty("interrupt_mode", "message");
-        spec.add("env", env);
+        spec.add("env", kernelEnv);
         return spec;
     }
 

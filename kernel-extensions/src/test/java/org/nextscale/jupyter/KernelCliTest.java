@@ -57,6 +57,25 @@ class KernelCliTest {
     }
 
     @Test
+    void aCudaLibtorchChosenWithNextscaleTorchGoesIntoTheKernelspec() throws Exception {
+        // what the launcher exports for NEXTSCALE_TORCH=DIR (src/torch-env.sh)
+        Map<String, String> env = Map.of("PYTORCH_LIBRARY_PATH", "/venv/torch/lib", "PYTORCH_VERSION", "2.7.1", "PYTORCH_FLAVOR", "cu128",
+                "LD_LIBRARY_PATH", "/venv/torch/lib:/venv/nvidia/cuda_runtime/lib", "JUPYTER_DATA_DIR", dir.resolve("data").toString());
+        assertEquals(0, run(env, "install", "--class-path", jar("a.jar").toString()), err.toString());
+        JsonObject j = JsonParser.parseString(Files.readString(dir.resolve("data/kernels/nextscale/kernel.json"))).getAsJsonObject();
+        JsonObject kenv = j.getAsJsonObject("env");
+        for (String k : KernelSpec.TORCH_ENV) assertEquals(env.get(k), kenv.get(k).getAsString(), k);
+        List<String> argv = j.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
+        assertTrue(argv.contains("-Djna.library.path=/venv/torch/lib:/venv/nvidia/cuda_runtime/lib"), argv.toString());
+        assertTrue(argv.contains("-Dai.djl.offline=true"), "a local libtorch needs no download");
+        // without a libtorch named, the kernel stays on the CPU build and gets none of these
+        assertEquals(0, run(Map.of("JUPYTER_DATA_DIR", dir.resolve("cpu").toString(), "LD_LIBRARY_PATH", "/x"), "install", "--class-path",
+                jar("b.jar").toString()), err.toString());
+        JsonObject c = JsonParser.parseString(Files.readString(dir.resolve("cpu/kernels/nextscale/kernel.json"))).getAsJsonObject();
+        assertFalse(c.getAsJsonObject("env").has("LD_LIBRARY_PATH"));
+    }
+
+    @Test
     void installWithoutPrefixUsesJupyterDataDir() throws Exception {
         assertEquals(0, run(Map.of("JUPYTER_DATA_DIR", dir.resolve("data").toString()), "install", "--class-path", jar("a.jar").toString()),
                 err.toString());
