@@ -64,7 +64,7 @@ public final class ImageFiles {
      * 12-bit image in a 16-bit file uses its own range. {@link #write(Loaded, Image, Path)} maps results back.
      */
     public static Loaded read(Path p, String rangeSpec) throws IOException {
-        return loaded(decode(p), p, rangeSpec);
+        return loaded(decode(p), p.toString(), rangeSpec);
     }
 
     /** {@link #read(Path, String)} of an image file's bytes ({@code name} is what error messages call it). */
@@ -77,12 +77,12 @@ public final class ImageFiles {
         }
         if (img == null) throw new IOException(name + ": not a readable image (supported: PNG, JPEG, TIFF, BMP, GIF)");
         if ((long) img.getWidth() * img.getHeight() > MAX_PIXELS) throw new IllegalArgumentException(name + ": the image is too large");
-        return loaded(img, Path.of(name.replaceAll("[^A-Za-z0-9._/-]", "_")), rangeSpec);
+        return loaded(img, name, rangeSpec);
     }
 
-    private static Loaded loaded(BufferedImage img, Path p, String rangeSpec) {
+    private static Loaded loaded(BufferedImage img, String name, String rangeSpec) {
         int bits = bits(img);
-        Image raw = raw(img, p);
+        Image raw = raw(img, name);
         ValueRange range = ValueRange.resolve(rangeSpec, raw.data(), bits);
         return new Loaded(range.toUnit(raw), range, bits);
     }
@@ -126,10 +126,10 @@ public final class ImageFiles {
     }
 
     /** The stored values: 16-bit samples as they are, float samples as they are (finite only), the rest as 0..255. */
-    private static Image raw(BufferedImage img, Path p) {
+    private static Image raw(BufferedImage img, String name) {
         int b = bits(img);
         if (b == 8) return ValueRange.BYTE.fromUnit(Image.fromBufferedImage(img));
-        if (b == 32) return floats(img, p);
+        if (b == 32) return floats(img, name);
         Raster r = img.getRaster();
         int w = img.getWidth(), h = img.getHeight();
         float max = (float) ((1L << img.getColorModel().getComponentSize(0)) - 1), scale = 65535f / max;
@@ -202,13 +202,13 @@ public final class ImageFiles {
 
     /** A float image: gray (1 band) or RGB (first 3 bands); NaN or infinity refused; [0, 1] kept, else min..max stretched. */
     private static Image fromFloat(BufferedImage img, Path p) {
-        Image raw = floats(img, p);
+        Image raw = floats(img, p.toString());
         ValueRange r = ValueRange.minMax(raw.data());
         return r.low() >= 0 && r.high() <= 1 ? raw : r.toUnit(raw);
     }
 
     /** A float image's values as stored: gray (1 band) or RGB (first 3 bands); NaN or infinity refused. */
-    private static Image floats(BufferedImage img, Path p) {
+    private static Image floats(BufferedImage img, String name) {
         Raster r = img.getRaster();
         int w = img.getWidth(), h = img.getHeight(), c = r.getNumBands() >= 3 ? 3 : 1;
         float[] d = new float[c * w * h];
@@ -217,7 +217,7 @@ public final class ImageFiles {
                 for (int x = 0; x < w; x++) {
                     float v = r.getSampleFloat(x, y, ch);
                     if (!Float.isFinite(v))
-                        throw new IllegalArgumentException(p + ": has NaN or infinite pixel values (the first at x=" + x + ", y=" + y
+                        throw new IllegalArgumentException(name + ": has NaN or infinite pixel values (the first at x=" + x + ", y=" + y
                                 + "): replace them with numbers first");
                     d[(ch * h + y) * w + x] = v;
                 }

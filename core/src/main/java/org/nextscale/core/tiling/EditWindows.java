@@ -117,20 +117,20 @@ public final class EditWindows {
         for (int[] win : windows) {
             cancel.check();
             int wy = win[0], wx = win[1];
+            // the window's unfilled pixels to regenerate; one past the image's edge repeats the border pixel, and so its state
             boolean[] todo = new boolean[side * side];
-            int n = 0, inside = 0;
+            int inImage = 0, inWindow = 0;
             for (int ty = 0; ty < side; ty++)
                 for (int tx = 0; tx < side; tx++) {
-                    int y = Math.min(wh - 1, wy + ty), x = Math.min(ww - 1, wx + tx), i = y * ww + x;
-                    boolean mine = wy + ty < wh && wx + tx < ww && regen[i] && !filled[i];
-                    if (mine) n++;
-                    // a repeated border pixel past the image's edge counts as regenerated when its source is
-                    todo[ty * side + tx] = regen[i] && !filled[i];
-                    if (todo[ty * side + tx]) inside++;
+                    int i = Math.min(wh - 1, wy + ty) * ww + Math.min(ww - 1, wx + tx);
+                    if (!regen[i] || filled[i]) continue;
+                    todo[ty * side + tx] = true;
+                    inWindow++;
+                    if (wy + ty < wh && wx + tx < ww) inImage++;
                 }
-            if (n > 0) {
+            if (inImage > 0) {
                 Image part = TileGrid.cut(work, wy, wx, side);
-                Image result = inside == side * side
+                Image result = inWindow == side * side
                         ? m.generate(o.withCount(1).withSeed(o.seed() + done), ProgressListener.NONE, cancel).get(0)
                         : m.edit(part, new EditMask(side, side, todo), windowMode, o.withSeed(o.seed() + done), seams, ProgressListener.NONE,
                                 cancel, windows.size() == 1 ? scales : ScaleListener.NONE);
