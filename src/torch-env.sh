@@ -56,7 +56,10 @@ nextscale_torch_env() {
 nextscale_class_path() {
   local jar="$1" lib="$2" cp="$1" f
   if [ "${torch_drop_cpu_jar:-0}" = 1 ]; then
-    for f in "$lib"/*.jar; do case "$(basename "$f")" in pytorch-native-cpu-*) ;; *) cp="$cp:$f" ;; esac; done
+    for f in "$lib"/*.jar; do
+      [ -e "$f" ] || continue                                   # an unbuilt folder: no jars to list
+      case "$(basename "$f")" in pytorch-native-cpu-*) ;; *) cp="$cp:$f" ;; esac
+    done
   else
     cp="$cp:$lib/*"
   fi

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
+import org.nextscale.core.api.Extension;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ImageAdapter;
 import org.nextscale.core.api.PixelScale;
@@ -39,6 +40,10 @@ final class EditJob extends ImageJobs {
 
         @Option(names = "--mask", paramLabel = "MASK", description = "mask image (any Hadoop path): pixels brighter than half are the selection")
         String mask;
+
+        @Option(names = "--extend", paramLabel = "SIDES", description = "with --mode outpaint: grow each image's canvas past its border and "
+                + "generate the new pixels, e.g. left=64,right=64 (sides top, bottom, left, right) or one number for all four")
+        String extend;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -65,6 +70,10 @@ final class EditJob extends ImageJobs {
 
     @Override
     String run(SparkSession spark, java.io.PrintStream err) throws Exception {
+        if (region.extend != null) {
+            Extension.parse(region.extend);                             // a bad extension fails here, before any work
+            if (!mode.equalsIgnoreCase("outpaint")) throw new IllegalArgumentException("--extend grows the canvas of --mode outpaint only");
+        }
         if (region.mask != null) {
             Path p = new Path(region.mask);
             try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
@@ -89,7 +98,7 @@ final class EditJob extends ImageJobs {
         if (m == EditMode.CLASS_EDIT && cls == null) throw new IllegalArgumentException("--mode class needs --class (number or name)");
         int c = cls == null ? SampleOptions.UNCONDITIONAL : ref.classIndex(cls);
         if (region.box != null) EditMask.parseBox(region.box, 32, 32);  // a malformed box fails here
-        String box = region.box, name = mode.toLowerCase(Locale.ROOT);
+        String box = region.box, grow = region.extend, name = mode.toLowerCase(Locale.ROOT);
         byte[] maskImage = maskBytes;
         long s0 = seed;
         double g = cfg, tp = topP;
@@ -99,10 +108,13 @@ final class EditJob extends ImageJobs {
             List<Result> out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
                 Image in = images.get(i);
-                EditMask mask = box != null ? EditMask.parseBox(box, in.height(), in.width()) : maskOf(maskImg, in);
                 long sd = GenerateJob.sampleSeed(s0, paths.get(i).hashCode(), paths.get(i).length());
-                Image r = EditWindows.edit(lease.model(), in, mask, m, new SampleOptions(c, 1, g, 0, tp, sd, false), SeamMode.BLEND,
-                        PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none(), ScaleListener.NONE);
+                SampleOptions o = new SampleOptions(c, 1, g, 0, tp, sd, false);
+                Image r = grow != null
+                        ? EditWindows.extend(lease.model(), in, Extension.parse(grow), o, SeamMode.BLEND, PixelScale.parse(scaleSpec),
+                                ProgressListener.NONE, CancelToken.none())
+                        : EditWindows.edit(lease.model(), in, box != null ? EditMask.parseBox(box, in.height(), in.width()) : maskOf(maskImg, in),
+                                m, o, SeamMode.BLEND, PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none(), ScaleListener.NONE);
                 out.add(new Result(r, null, name));
             }
             return out;

@@ -251,6 +251,14 @@ class SparkJobsTest {
         int max = 0;
         for (int y = 0; y < 64; y++) for (int x = 0; x < 96; x++) max = Math.max(max, back.getRaster().getSample(x, y, 0));
         assertTrue(max > 2000 && max <= 4095, "in the image's 12-bit range: max " + max);
+        Path wider = dir.resolve("big-wider");
+        r = run("edit", "--mode", "outpaint", "--extend", "right=32", "--input", big.toString(), "--output", wider.toString(), "--model",
+                MODEL.toString(), "--format", "tif");
+        assertEquals(0, r.rc(), r.err());
+        Row w = spark.read().parquet(wider.resolve("index").toString()).first();
+        var grown = javax.imageio.ImageIO.read(Path.of(java.net.URI.create(w.getAs("path_out"))).toFile());
+        assertEquals(128, grown.getWidth(), "the canvas grew by 32 px");
+        assertEquals(img.getRaster().getSample(40, 40, 0), grown.getRaster().getSample(40, 40, 0), "the image is kept");
         r = run("reconstruct", "--input", big.toString(), "--output", dir.resolve("bad").toString(), "--scale", "huge");
         assertEquals(1, r.rc());
         assertTrue(r.err().contains("scale must be auto, fit, or"), r.err());
