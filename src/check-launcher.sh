@@ -50,7 +50,24 @@ case "$out" in *"PYTORCH_FLAVOR=cu128"*"-Dai.djl.offline=false"*) ;; *) fail "do
 case "$out" in *pytorch-native-cpu*|*"lib/*"*) fail "download: the CPU natives are still on the class path: $out" ;; esac
 if err=$(NEXTSCALE_TORCH="$t/nowhere" dry info 2>&1); then fail "a folder without libtorch.so was accepted"; fi
 case "$err" in *"holds no libtorch.so"*) ;; *) fail "bad folder: $err" ;; esac
-# jemalloc only for training work (when installed): inference keeps glibc's lower peak
-out=$(dry generate --n 1)
-case "$out" in *"LD_PRELOAD="$'\n'*) ;; *) fail "inference should not preload jemalloc: $out" ;; esac
 echo "check-launcher: NEXTSCALE_TORCH settings ok"
+# jemalloc only for training work: inference keeps glibc's lower peak (src/test.sh installs libjemalloc2)
+jl=""
+for f in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2; do
+  [ -f "$f" ] && { jl="$f"; break; }
+done
+for c in "generate --n 1" "inpaint a.png --box 0,0,0.5,0.5 --out b.png" "bench --config d16" "bench --tiled 1024" "spark tokenize"; do
+  out=$(dry $c)
+  case "$out" in *"LD_PRELOAD="$'\n'*) ;; *) fail "inference ($c) should not preload jemalloc: $out" ;; esac
+done
+if [ -n "$jl" ]; then
+  for c in "train" "train-tokenizer" "train-classifier" "bench" "bench --soak 20" "jupyter"; do
+    out=$(dry $c)
+    case "$out" in *"LD_PRELOAD=$jl"*) ;; *) fail "training work ($c) should preload jemalloc: $out" ;; esac
+  done
+  out=$(NEXTSCALE_JEMALLOC=0 dry train)
+  case "$out" in *"LD_PRELOAD="$'\n'*) ;; *) fail "NEXTSCALE_JEMALLOC=0 should turn it off: $out" ;; esac
+  echo "check-launcher: jemalloc for training work only ok"
+else
+  echo "check-launcher: libjemalloc2 is not installed here: only inference's glibc malloc was checked"
+fi

@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-pkgs=(maven dataset-fashion-mnist xvfb xauth jupyter-nbconvert python3-nbclient jupyter-client)
+pkgs=(maven dataset-fashion-mnist xvfb xauth jupyter-nbconvert python3-nbclient jupyter-client libjemalloc2)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
