@@ -23,12 +23,7 @@ final class ReconstructJob extends ImageJobs {
     Work prepare(ModelRef ref) {
         String scaleSpec = scale;
         return (lease, images, paths) -> {
-            PixelScale s = PixelScale.parse(scaleSpec);
-            int side = lease.model().imageSize();
-            boolean whole = images.stream().allMatch(i -> s.whole(i.height(), i.width(), side));
-            List<Image> rec = new ArrayList<>(images.size());
-            if (whole) rec.addAll(lease.model().reconstruct(images));                // one batch for images no larger than the model
-            else for (Image i : images) rec.add(Tiles.reconstruct(lease.model(), i, s, ProgressListener.NONE, CancelToken.none()));
+            List<Image> rec = Tiles.reconstruct(lease.model(), images, PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none());
             List<Result> out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) out.add(new Result(rec.get(i), ImageMetrics.psnr(images.get(i), rec.get(i)), "reconstruct"));
             return out;

@@ -28,7 +28,6 @@ import org.nextscale.core.api.TiledTokens;
 import org.nextscale.core.api.ValueRange;
 import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.tiling.Tiles;
-import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.eval.ImageMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,16 +140,9 @@ final class TokenizeJob extends Job {
             }
         }
         PixelScale scale = PixelScale.parse(scaleSpec);
-        int side = lease.model().imageSize();
-        if (!images.stream().allMatch(i -> scale.whole(i.height(), i.width(), side))) {
-            List<Row> out = new ArrayList<>();                    // large images: one by one, a row per tile
-            for (int i = 0; i < part.size(); i++) out.addAll(decoded[i] == null ? List.of(errorRow(part.get(i), classes, errors[i]))
-                    : tiles(lease, part.get(i), decoded[i], classes, psnr, scale));
-            return out;
-        }
-        List<TokenPyramid> tokens;
+        List<TiledTokens> tokens;
         try {
-            tokens = images.isEmpty() ? List.of() : lease.model().tokenize(images);
+            tokens = images.isEmpty() ? List.of() : Tiles.tokenize(lease.model(), images, scale, ProgressListener.NONE, CancelToken.none());
         } catch (RuntimeException e) {
             if (images.size() == 1) throw e;
             // one image the model cannot take fails the batch: go one by one so only that image gets an error row
@@ -158,35 +150,22 @@ final class TokenizeJob extends Job {
             for (Row r : part) out.addAll(tokenizeOne(lease, r, classes, psnr, scaleSpec, rangeSpec));
             return out;
         }
-        List<Image> rec = psnr && !images.isEmpty() ? lease.model().reconstruct(images) : null;
+        List<Image> rec = psnr && !images.isEmpty() ? Tiles.reconstruct(lease.model(), images, scale, ProgressListener.NONE, CancelToken.none()) : null;
         List<Row> out = new ArrayList<>(part.size());
         int k = 0;
         for (int i = 0; i < part.size(); i++) {
             Row r = part.get(i);
-            String path = r.getAs("path"), cls = r.getAs("class");
-            int label = classes.indexOf(cls);
             if (decoded[i] == null) {
                 out.add(errorRow(r, classes, errors[i]));
                 continue;
             }
-            TokenPyramid t = tokens.get(k);
-            int[][] perScale = t.tokens().toArray(new int[0][]);
+            String path = r.getAs("path"), cls = r.getAs("class");
             Double q = rec == null ? null : ImageMetrics.psnr(decoded[i], rec.get(k));
-            out.add(RowFactory.create(path, cls, label, decoded[i].width(), decoded[i].height(), perScale, q, null, 0, 0, 0, 0));
+            for (TiledTokens.Tile tile : tokens.get(k).tiles())          // a row per tile (one for an image no larger than the model)
+                out.add(RowFactory.create(path, cls, classes.indexOf(cls), decoded[i].width(), decoded[i].height(),
+                        tile.tokens().tokens().toArray(new int[0][]), q, null, tile.row(), tile.col(), tile.x(), tile.y()));
             k++;
         }
-        return out;
-    }
-
-    /** A row per tile of an image larger than the model; with psnr, the tiled reconstruction's PSNR on every row. */
-    private static List<Row> tiles(ModelPool.Lease lease, Row r, Image img, List<String> classes, boolean psnr, PixelScale scale) {
-        String path = r.getAs("path"), cls = r.getAs("class");
-        TiledTokens t = Tiles.tokenize(lease.model(), img, scale, ProgressListener.NONE, CancelToken.none());
-        Double q = psnr ? ImageMetrics.psnr(img, Tiles.reconstruct(lease.model(), img, scale, ProgressListener.NONE, CancelToken.none())) : null;
-        List<Row> out = new ArrayList<>(t.tiles().size());
-        for (TiledTokens.Tile tile : t.tiles())
-            out.add(RowFactory.create(path, cls, classes.indexOf(cls), img.width(), img.height(), tile.tokens().tokens().toArray(new int[0][]), q,
-                    null, tile.row(), tile.col(), tile.x(), tile.y()));
         return out;
     }
 

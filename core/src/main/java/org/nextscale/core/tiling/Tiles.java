@@ -80,6 +80,40 @@ public final class Tiles {
         return new TiledTokens(image.height(), image.width(), ys.length, xs.length, List.copyOf(tiles));
     }
 
+    /**
+     * {@link #reconstruct} of several images, each back at its own size: the ones no larger than the model go through the
+     * tokenizer together in one batch, larger ones tile by tile.
+     */
+    public static List<Image> reconstruct(VarModel m, List<Image> images, PixelScale scale, ProgressListener progress, CancelToken cancel) {
+        List<Image> wholes = wholes(m, images, scale);
+        java.util.Iterator<Image> batch = wholes.isEmpty() ? java.util.Collections.emptyIterator() : m.reconstruct(wholes).iterator();
+        List<Image> out = new ArrayList<>(images.size());
+        for (Image image : images)
+            out.add(scale.whole(image.height(), image.width(), m.imageSize()) ? batch.next() : reconstruct(m, image, scale, progress, cancel));
+        return out;
+    }
+
+    /** {@link #tokenize} of several images: the ones no larger than the model in one batch (one tile each), larger ones tile by tile. */
+    public static List<TiledTokens> tokenize(VarModel m, List<Image> images, PixelScale scale, ProgressListener progress, CancelToken cancel) {
+        List<Image> wholes = wholes(m, images, scale);
+        java.util.Iterator<TokenPyramid> batch = wholes.isEmpty() ? java.util.Collections.emptyIterator() : m.tokenize(wholes).iterator();
+        List<TiledTokens> out = new ArrayList<>(images.size());
+        for (Image image : images)
+            out.add(scale.whole(image.height(), image.width(), m.imageSize()) ? TiledTokens.whole(image.height(), image.width(), batch.next())
+                    : tokenize(m, image, scale, progress, cancel));
+        return out;
+    }
+
+    /** The images processed whole at {@code scale} (checked first, every one, so a bad image fails before any work). */
+    private static List<Image> wholes(VarModel m, List<Image> images, PixelScale scale) {
+        List<Image> wholes = new ArrayList<>();
+        for (Image image : images) {
+            ImageAdapter.check(image);
+            if (scale.whole(image.height(), image.width(), m.imageSize())) wholes.add(image);
+        }
+        return wholes;
+    }
+
     /** {@code image} resized to the working size of {@code scale} (the image itself at factor 1). */
     static Image atScale(Image image, PixelScale scale) {
         int[] hw = scale.workingSize(image.height(), image.width());

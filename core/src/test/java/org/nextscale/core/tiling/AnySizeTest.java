@@ -202,6 +202,22 @@ class AnySizeTest {
     }
 
     @Test
+    void aListOfSmallAndLargeImagesBatchesTheSmallOnesAndTilesTheLargeOnes() throws Exception {
+        Image small = Mosaics.cell(Mosaics.mosaic(1, 2, 11), 0, 1), large = Mosaics.mosaic(2, 3, 20), small2 = Mosaics.cell(Mosaics.mosaic(1, 1, 30), 0, 0);
+        List<Image> in = List.of(small, large, small2);
+        List<Image> rec = Tiles.reconstruct(model, in, PixelScale.AUTO, ProgressListener.NONE, CancelToken.none());
+        List<TiledTokens> tok = Tiles.tokenize(model, in, PixelScale.AUTO, ProgressListener.NONE, CancelToken.none());
+        for (int i = 0; i < in.size(); i++) {
+            assertArrayEquals(Tiles.reconstruct(model, in.get(i), PixelScale.AUTO, ProgressListener.NONE, CancelToken.none()).data(), rec.get(i).data(), 1e-6f,
+                    "image " + i);
+            TiledTokens one = Tiles.tokenize(model, in.get(i), PixelScale.AUTO, ProgressListener.NONE, CancelToken.none());
+            assertEquals(one.tiles().size(), tok.get(i).tiles().size(), "image " + i);
+            assertArrayEquals(one.tiles().get(0).tokens().tokens().get(5), tok.get(i).tiles().get(0).tokens().tokens().get(5), "image " + i);
+        }
+        assertEquals(List.of(1, 6, 1), tok.stream().map(t -> t.tiles().size()).toList());
+    }
+
+    @Test
     void wrongScalesAndSelectionsOutsideTheImageAreOneClearLine() {
         for (String bad : new String[] {"0", "-2", "abc", "1e9", "NaN", "0.1"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PixelScale.parse(bad));
