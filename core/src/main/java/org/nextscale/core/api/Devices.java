@@ -89,9 +89,8 @@ public final class Devices {
             dir = "?";
         }
         String folder = dir == null ? "" : java.nio.file.Path.of(dir).getFileName() == null ? dir : java.nio.file.Path.of(dir).getFileName().toString();
-        String flavor = System.getenv("PYTORCH_FLAVOR") != null ? System.getenv("PYTORCH_FLAVOR")
-                : folder.replaceFirst(".*-(cpu|cu\\d+\\w*?)-(linux|osx|win).*", "$1").equals(folder) ? "?"
-                : folder.replaceFirst(".*-(cpu|cu\\d+\\w*?)-(linux|osx|win).*", "$1");
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("-(cpu|cu\\d+\\w*?)-(linux|osx|win)").matcher(folder);
+        String flavor = System.getenv("PYTORCH_FLAVOR") != null ? System.getenv("PYTORCH_FLAVOR") : named.find() ? named.group(1) : "?";
         b.append(String.format(Locale.ROOT, "engine:      %s %s, libtorch %s (flavor %s)%n", e.getEngineName(), e.getVersion(), dir, flavor));
         int n = gpuCount();
         if (n == 0) b.append("GPUs:        none (").append(GPU_HELP).append(")\n");

@@ -65,6 +65,7 @@ public record PixelScale(boolean fit, double factor) {
     @Override
     public String toString() {
         if (fit) return "fit";
-        return factor == 1 && this.equals(AUTO) ? "auto" : (factor == Math.rint(factor) ? String.valueOf((long) factor) : String.valueOf(factor));
+        if (equals(AUTO)) return "auto";
+        return factor == Math.rint(factor) ? String.valueOf((long) factor) : String.valueOf(factor);
     }
 }
