@@ -71,3 +71,14 @@ if [ -n "$jl" ]; then
 else
   echo "check-launcher: libjemalloc2 is not installed here: only inference's glibc malloc was checked"
 fi
+# the Java heap: inference gets the serial collector with a small young generation (a lower, steadier peak);
+# training, the kernel and Spark keep the default collector; a collector in NEXTSCALE_JAVA_OPTS wins
+for c in "generate --n 1" "reconstruct a.png --out b.png" "bench --config d16"; do
+  case "$(dry $c)" in *"-XX:+UseSerialGC"$'\n'"-Xmn16m"*) ;; *) fail "inference ($c) should run with -XX:+UseSerialGC -Xmn16m" ;; esac
+done
+for c in "train" "bench" "jupyter" "spark tokenize"; do
+  case "$(dry $c)" in *UseSerialGC*|*-Xmn16m*) fail "$c should keep the JVM's default collector" ;; esac
+done
+out=$(NEXTSCALE_JAVA_OPTS="-XX:+UseG1GC" dry generate)
+case "$out" in *UseSerialGC*) fail "a collector in NEXTSCALE_JAVA_OPTS should win: $out" ;; *"-XX:+UseG1GC"*) ;; *) fail "NEXTSCALE_JAVA_OPTS lost: $out" ;; esac
+echo "check-launcher: inference heap settings ok"
