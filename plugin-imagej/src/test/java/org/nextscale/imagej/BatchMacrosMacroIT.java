@@ -162,7 +162,11 @@ class BatchMacrosMacroIT {
                 for (String label : PluginIndexTest.COMMANDS.keySet()) assertTrue(config.contains("\"" + label + "\""), label);
             }
         }
-        List<String> fijiJars = names(fiji.resolve("jars"));
+        List<String> fijiJars = new java.util.ArrayList<>(names(fiji.resolve("jars")));
+        List<String> fijiNatives = names(fiji.resolve("jars/linux64"));          // Fiji's folder for linux64's native jars
+        assertTrue(fijiNatives.stream().allMatch(n -> n.endsWith("-linux-x86_64.jar")), fijiNatives.toString());
+        assertFalse(fijiJars.stream().anyMatch(n -> n.endsWith("-linux-x86_64.jar")), "native jars belong in jars/linux64: " + fijiJars);
+        fijiJars.addAll(fijiNatives);
         List<String> imagejJars = names(imagej.resolve("plugins/jars"));
         for (List<String> jars : List.of(fijiJars, imagejJars)) {
             assertTrue(jars.stream().anyMatch(n -> n.startsWith("nextscale-core")), jars.toString());

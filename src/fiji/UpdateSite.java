@@ -1,0 +1,297 @@
+import java.io.*;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.*;
+import java.time.format.DateTimeFormatter;
+import java.util.*;
+import java.util.jar.*;
+import java.util.regex.*;
+import java.util.stream.*;
+import java.util.zip.*;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.*;
+
+/**
+ * Writes an ImageJ update site from the Fiji folder that `mvn package` assembles (plugin-imagej/target/fiji):
+ * every file stored as {@code <path>-<timestamp>}, and db.xml.gz, the index the ImageJ updater reads, in the
+ * format of imagej-updater's XMLFileWriter (plugin records with the current version's checksum, timestamp and
+ * size, description, author, dependencies; platform for native jars; previous versions when an earlier index
+ * is given). Checksums are imagej-updater's (UpdaterUtil.getDigest): SHA-1 in hex; for a .jar over its entries
+ * sorted by name, each its name then its contents, with comment lines of .properties files left out and of
+ * META-INF/MANIFEST.MF only the Main-Class line kept, so that a rebuild of the same sources has the same
+ * checksum; for any other file over its path in the Fiji folder, then its bytes.
+ *
+ * <pre>java src/fiji/UpdateSite.java FIJI_DIR SITE_DIR [PREVIOUS_DB_XML_GZ]</pre>
+ * Run by plugin-imagej's package phase (docs/fiji.md, "Update site"). JDK only, so it needs no class path.
+ */
+public class UpdateSite {
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    static final String AUTHOR = "nextscale developers";
+    /** Native-classifier jars and the updater platform they are for (scijava-maven-plugin's KnownPlatforms). */
+    static final Map<String, String> PLATFORMS = Map.of("linux-x86_64", "linux64", "linux-aarch64", "linux-arm64",
+            "win-x86_64", "win64", "osx-x86_64", "macosx", "osx-aarch64", "macosx-arm64");
+
+    record Entry(String path, Path file, String checksum, String timestamp, long size, String platform) {}
+    record Previous(String filename, String timestamp, String checksum, String obsoleteSince) {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: java src/fiji/UpdateSite.java FIJI_DIR SITE_DIR [PREVIOUS_DB_XML_GZ]");
+            System.exit(2);
+        }
+        Path fiji = Path.of(args[0]), site = Path.of(args[1]);
+        Path previousDb = args.length == 3 && !args[2].isBlank() ? Path.of(args[2]) : null;
+        if (!Files.isDirectory(fiji.resolve("plugins")))
+            fail("no Fiji folder at " + fiji + " (expected plugins/ in it): run mvn package in plugin-imagej first");
+        if (previousDb != null && !Files.isRegularFile(previousDb))
+            fail("no earlier db.xml.gz at " + previousDb + ": give the live site's index, or leave it out for a new site");
+        write(fiji, site, previousDb);
+    }
+
+    static void fail(String message) {
+        System.err.println("update site: " + message);
+        System.exit(1);
+    }
+
+    static void write(Path fiji, Path site, Path previousDb) throws Exception {
+        List<Entry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(fiji)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String path = fiji.relativize(f).toString().replace(File.separatorChar, '/');
+                entries.add(new Entry(path, f, digest(path, f), STAMP.format(Files.getLastModifiedTime(f).toInstant()),
+                        Files.size(f), platform(path)));
+            }
+        }
+        Map<String, Element> old = previousDb == null ? Map.of() : readRecords(previousDb);
+        deleteTree(site);
+        Files.createDirectories(site);
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").append(DTD).append("<pluginRecords>\n");
+        Set<String> current = new HashSet<>();
+        List<String> jars = entries.stream().map(Entry::path).filter(p -> p.startsWith("jars/")).toList();
+        for (Entry e : entries) {
+            current.add(unversioned(e.path));
+            Element before = old.get(unversioned(e.path));
+            List<Previous> previous = previousVersions(before);
+            String timestamp = e.timestamp;
+            if (before != null && currentVersion(before) != null) {
+                Element v = currentVersion(before);
+                if (v.getAttribute("checksum").equals(e.checksum)) timestamp = v.getAttribute("timestamp"); // unchanged: same record
+                else previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), e.timestamp));
+            }
+            Path stored = site.resolve(e.path + "-" + timestamp);
+            Files.createDirectories(stored.getParent());
+            Files.copy(e.file, stored, StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(stored, FileTime.from(STAMP.parse(timestamp, Instant::from)));
+            xml.append(" <plugin filename=\"").append(esc(e.path)).append("\">\n");
+            if (e.platform != null) xml.append("  <platform>").append(e.platform).append("</platform>\n");
+            xml.append("  <category>").append(e.path.startsWith("plugins/") ? "Plugins" : e.path.startsWith("jars/") ? "Libraries" : "Data")
+                    .append("</category>\n");
+            xml.append("  <version timestamp=\"").append(timestamp).append("\" checksum=\"").append(e.checksum)
+                    .append("\" filesize=\"").append(e.size).append("\">\n");
+            xml.append("   <description>").append(esc(description(e.path))).append("</description>\n");
+            if (e.path.startsWith("plugins/"))                  // the plugin needs every library of the site (Maven's runtime closure)
+                for (String jar : jars)
+                    xml.append("   <dependency filename=\"").append(esc(jar)).append("\" timestamp=\"")
+                            .append(stampOf(entries, jar)).append("\"/>\n");
+            xml.append("   <author>").append(AUTHOR).append("</author>\n");
+            xml.append("  </version>\n");
+            for (Previous p : previous) appendPrevious(xml, p);
+            xml.append(" </plugin>\n");
+        }
+        String now = STAMP.format(Instant.now());
+        for (Map.Entry<String, Element> gone : new TreeMap<>(old).entrySet()) {   // no longer shipped: obsolete, kept as history
+            if (current.contains(gone.getKey())) continue;
+            Element before = gone.getValue();
+            List<Previous> previous = previousVersions(before);
+            Element v = currentVersion(before);
+            if (v != null) previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), now));
+            xml.append(" <plugin filename=\"").append(esc(before.getAttribute("filename"))).append("\">\n");
+            for (Previous p : previous) appendPrevious(xml, p);
+            xml.append(" </plugin>\n");
+        }
+        xml.append("</pluginRecords>\n");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(site.resolve("db.xml.gz")))) {
+            out.write(xml.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        System.err.printf("update site: %d files, db.xml.gz in %s%n", entries.size(), site);
+    }
+
+    static void appendPrevious(StringBuilder xml, Previous p) {
+        xml.append("  <previous-version");
+        if (!p.filename.isEmpty()) xml.append(" filename=\"").append(esc(p.filename)).append('"');
+        xml.append(" timestamp=\"").append(p.timestamp).append('"');
+        if (p.obsoleteSince != null && !p.obsoleteSince.isEmpty()) xml.append(" timestamp-obsolete=\"").append(p.obsoleteSince).append('"');
+        xml.append(" checksum=\"").append(p.checksum).append("\"/>\n");
+    }
+
+    static String stampOf(List<Entry> entries, String path) {
+        return entries.stream().filter(e -> e.path.equals(path)).findFirst().orElseThrow().timestamp;
+    }
+
+    /** The updater's record key: the path without a version ("jars/gson-2.10.1.jar" -> "jars/gson.jar"). */
+    static String unversioned(String path) {
+        return path.replaceFirst("-\\d[\\w.+-]*?(-(?:linux|win|osx|macosx)[-\\w]*)?(\\.jar)$", "$1$2");
+    }
+
+    static String platform(String path) {
+        for (Map.Entry<String, String> p : PLATFORMS.entrySet())
+            if (path.startsWith("jars/") && path.endsWith("-" + p.getKey() + ".jar")) return p.getValue();
+        return null;
+    }
+
+    static String description(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (path.startsWith("plugins/")) return "nextscale: VAR (next-scale prediction) in Fiji: train, tokenize, generate and edit images (Plugins > VAR)";
+        if (path.startsWith("macros/")) return "nextscale batch macro " + name + " (docs/fiji.md)";
+        if (path.startsWith("models/")) return "nextscale model " + name + " (tokenizer, transformer and class names in one file; docs/models.md)";
+        if (name.startsWith("nextscale-core")) return "nextscale core: tokenizer, transformer, sampling, editing and training on DJL's PyTorch engine";
+        if (name.startsWith("pytorch-native")) return "PyTorch's native library for DJL (CPU build), as Maven Central ships it";
+        return "library used by nextscale: " + name + ", from Maven Central";
+    }
+
+    // ---- imagej-updater's checksum (UpdaterUtil.getDigest / getJarDigest) ----
+
+    static String digest(String path, Path file) throws Exception {
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        if (path.endsWith(".jar")) {
+            try (JarFile jar = new JarFile(file.toFile())) {
+                List<JarEntry> list = Collections.list(jar.entries());
+                list.sort(Comparator.comparing(JarEntry::getName));
+                for (JarEntry entry : list) {
+                    sha1.update(entry.getName().getBytes(StandardCharsets.US_ASCII));
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        byte[] bytes = in.readAllBytes();
+                        if (entry.getName().endsWith(".properties")) bytes = skipHashedLines(bytes);
+                        else if (entry.getName().equals("META-INF/MANIFEST.MF")) bytes = mainClassOnly(bytes);
+                        sha1.update(bytes);
+                    }
+                }
+            }
+        } else {
+            sha1.update(path.getBytes(StandardCharsets.US_ASCII));
+            try (InputStream in = Files.newInputStream(file)) {
+                sha1.update(in.readAllBytes());
+            }
+        }
+        return HexFormat.of().formatHex(sha1.digest());
+    }
+
+    /** A .properties file without its comment lines (Maven's pom.properties carries the build time in one). */
+    static byte[] skipHashedLines(byte[] in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean lineStart = true;
+        for (int i = 0; i < in.length; i++) {
+            if (lineStart && in[i] == '#') {
+                while (i < in.length && in[i] != '\n') i++;
+                continue;                                       // the comment and its newline are left out
+            }
+            out.write(in[i]);
+            lineStart = in[i] == '\n';
+        }
+        return out.toByteArray();
+    }
+
+    /** A manifest reduced to its Main-Class line, the one entry that changes what the jar does. */
+    static byte[] mainClassOnly(byte[] in) throws IOException {
+        StringBuilder kept = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(in), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) if (line.startsWith("Main-Class:")) kept.append(line).append('\n');
+        }
+        return kept.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- reading an earlier index ----
+
+    static Map<String, Element> readRecords(Path db) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setValidating(false);
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        Document doc;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(db))) {
+            doc = f.newDocumentBuilder().parse(in);
+        }
+        Map<String, Element> out = new HashMap<>();
+        NodeList plugins = doc.getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            Element p = (Element) plugins.item(i);
+            out.put(unversioned(p.getAttribute("filename")), p);
+        }
+        return out;
+    }
+
+    static Element currentVersion(Element plugin) {
+        NodeList v = plugin.getElementsByTagName("version");
+        return v.getLength() == 0 ? null : (Element) v.item(0);
+    }
+
+    static List<Previous> previousVersions(Element plugin) {
+        List<Previous> out = new ArrayList<>();
+        if (plugin == null) return out;
+        NodeList list = plugin.getElementsByTagName("previous-version");
+        for (int i = 0; i < list.getLength(); i++) {
+            Element p = (Element) list.item(i);
+            out.add(new Previous(p.getAttribute("filename"), p.getAttribute("timestamp"), p.getAttribute("checksum"), p.getAttribute("timestamp-obsolete")));
+        }
+        return out;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The document type imagej-updater's XMLFileWriter writes at the top of every db.xml.gz. */
+    static final String DTD = """
+            <!DOCTYPE pluginRecords [
+            <!ELEMENT pluginRecords ((update-site | disabled-update-site)*, plugin*)>
+            <!ELEMENT update-site (#PCDATA)>
+            <!ELEMENT disabled-update-site (#PCDATA)>
+            <!ELEMENT plugin (platform*, category*, version?, previous-version*)>
+            <!ELEMENT version (description?, dependency*, link*, author*)>
+            <!ELEMENT previous-version EMPTY>
+            <!ELEMENT description (#PCDATA)>
+            <!ELEMENT dependency EMPTY>
+            <!ELEMENT link (#PCDATA)>
+            <!ELEMENT author (#PCDATA)>
+            <!ELEMENT platform (#PCDATA)>
+            <!ELEMENT category (#PCDATA)>
+            <!ATTLIST update-site name CDATA #REQUIRED>
+            <!ATTLIST update-site url CDATA #REQUIRED>
+            <!ATTLIST update-site keyfile CDATA #IMPLIED>
+            <!ATTLIST update-site ssh-host CDATA #IMPLIED>
+            <!ATTLIST update-site upload-directory CDATA #IMPLIED>
+            <!ATTLIST update-site description CDATA #IMPLIED>
+            <!ATTLIST update-site maintainer CDATA #IMPLIED>
+            <!ATTLIST update-site timestamp CDATA #REQUIRED>
+            <!ATTLIST disabled-update-site name CDATA #REQUIRED>
+            <!ATTLIST disabled-update-site url CDATA #REQUIRED>
+            <!ATTLIST disabled-update-site keyfile CDATA #IMPLIED>
+            <!ATTLIST disabled-update-site ssh-host CDATA #IMPLIED>
+            <!ATTLIST disabled-update-site upload-directory CDATA #IMPLIED>
+            <!ATTLIST disabled-update-site description CDATA #IMPLIED>
+            <!ATTLIST disabled-update-site maintainer CDATA #IMPLIED>
+            <!ATTLIST disabled-update-site timestamp CDATA #REQUIRED>
+            <!ATTLIST plugin update-site CDATA #IMPLIED>
+            <!ATTLIST plugin filename CDATA #REQUIRED>
+            <!ATTLIST plugin executable CDATA #IMPLIED>
+            <!ATTLIST dependency filename CDATA #REQUIRED>
+            <!ATTLIST dependency timestamp CDATA #IMPLIED>
+            <!ATTLIST dependency overrides CDATA #IMPLIED>
+            <!ATTLIST version timestamp CDATA #REQUIRED>
+            <!ATTLIST version checksum CDATA #REQUIRED>
+            <!ATTLIST version filesize CDATA #REQUIRED>
+            <!ATTLIST previous-version filename CDATA #IMPLIED>
+            <!ATTLIST previous-version timestamp CDATA #REQUIRED>
+            <!ATTLIST previous-version timestamp-obsolete CDATA #IMPLIED>
+            <!ATTLIST previous-version checksum CDATA #REQUIRED>
+            ]>
+            """;
+}
