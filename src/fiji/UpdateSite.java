@@ -29,12 +29,10 @@ import org.w3c.dom.*;
 public class UpdateSite {
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     static final String AUTHOR = "nextscale developers";
-    /** Native-classifier jars and the updater platform they are for (scijava-maven-plugin's KnownPlatforms). */
-    static final Map<String, String> PLATFORMS = Map.of("linux-x86_64", "linux64", "linux-aarch64", "linux-arm64",
-            "win-x86_64", "win64", "osx-x86_64", "macosx", "osx-aarch64", "macosx-arm64");
-
     record Entry(String path, Path file, String checksum, String timestamp, long size, String platform) {}
     record Previous(String filename, String timestamp, String checksum, String obsoleteSince) {}
+    /** A file's record: its entry, the timestamp of its current version (an unchanged file keeps the earlier one), its history. */
+    record Record(Entry entry, String timestamp, List<Previous> previous) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || args.length > 3) {
@@ -65,41 +63,47 @@ public class UpdateSite {
             }
         }
         Map<String, Element> old = previousDb == null ? Map.of() : readRecords(previousDb);
-        deleteTree(site);
-        Files.createDirectories(site);
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").append(DTD).append("<pluginRecords>\n");
-        Set<String> current = new HashSet<>();
-        List<String> jars = entries.stream().map(Entry::path).filter(p -> p.startsWith("jars/")).toList();
+        List<Record> records = new ArrayList<>();
+        Map<String, String> stampOf = new HashMap<>();
         for (Entry e : entries) {
-            current.add(unversioned(e.path));
             Element before = old.get(unversioned(e.path));
             List<Previous> previous = previousVersions(before);
             String timestamp = e.timestamp;
-            if (before != null && currentVersion(before) != null) {
-                Element v = currentVersion(before);
-                if (v.getAttribute("checksum").equals(e.checksum)) timestamp = v.getAttribute("timestamp"); // unchanged: same record
+            Element v = before == null ? null : currentVersion(before);
+            if (v != null) {
+                if (v.getAttribute("checksum").equals(e.checksum)) timestamp = v.getAttribute("timestamp"); // unchanged: same version
                 else previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), e.timestamp));
             }
-            Path stored = site.resolve(e.path + "-" + timestamp);
+            records.add(new Record(e, timestamp, previous));
+            stampOf.put(e.path, timestamp);
+        }
+        deleteTree(site);
+        Files.createDirectories(site);
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").append(DTD).append("<pluginRecords>\n");
+        List<String> jars = entries.stream().map(Entry::path).filter(p -> p.startsWith("jars/")).toList();
+        for (Record r : records) {
+            Entry e = r.entry;
+            Path stored = site.resolve(e.path + "-" + r.timestamp);
             Files.createDirectories(stored.getParent());
             Files.copy(e.file, stored, StandardCopyOption.REPLACE_EXISTING);
-            Files.setLastModifiedTime(stored, FileTime.from(STAMP.parse(timestamp, Instant::from)));
+            Files.setLastModifiedTime(stored, FileTime.from(STAMP.parse(r.timestamp, Instant::from)));
             xml.append(" <plugin filename=\"").append(esc(e.path)).append("\">\n");
             if (e.platform != null) xml.append("  <platform>").append(e.platform).append("</platform>\n");
             xml.append("  <category>").append(e.path.startsWith("plugins/") ? "Plugins" : e.path.startsWith("jars/") ? "Libraries" : "Data")
                     .append("</category>\n");
-            xml.append("  <version timestamp=\"").append(timestamp).append("\" checksum=\"").append(e.checksum)
+            xml.append("  <version timestamp=\"").append(r.timestamp).append("\" checksum=\"").append(e.checksum)
                     .append("\" filesize=\"").append(e.size).append("\">\n");
             xml.append("   <description>").append(esc(description(e.path))).append("</description>\n");
             if (e.path.startsWith("plugins/"))                  // the plugin needs every library of the site (Maven's runtime closure)
                 for (String jar : jars)
-                    xml.append("   <dependency filename=\"").append(esc(jar)).append("\" timestamp=\"")
-                            .append(stampOf(entries, jar)).append("\"/>\n");
+                    xml.append("   <dependency filename=\"").append(esc(jar)).append("\" timestamp=\"").append(stampOf.get(jar)).append("\"/>\n");
             xml.append("   <author>").append(AUTHOR).append("</author>\n");
             xml.append("  </version>\n");
-            for (Previous p : previous) appendPrevious(xml, p);
+            for (Previous p : r.previous) appendPrevious(xml, p);
             xml.append(" </plugin>\n");
         }
+        Set<String> current = new HashSet<>();
+        for (Entry e : entries) current.add(unversioned(e.path));
         String now = STAMP.format(Instant.now());
         for (Map.Entry<String, Element> gone : new TreeMap<>(old).entrySet()) {   // no longer shipped: obsolete, kept as history
             if (current.contains(gone.getKey())) continue;
@@ -126,19 +130,14 @@ public class UpdateSite {
         xml.append(" checksum=\"").append(p.checksum).append("\"/>\n");
     }
 
-    static String stampOf(List<Entry> entries, String path) {
-        return entries.stream().filter(e -> e.path.equals(path)).findFirst().orElseThrow().timestamp;
-    }
-
     /** The updater's record key: the path without a version ("jars/gson-2.10.1.jar" -> "jars/gson.jar"). */
     static String unversioned(String path) {
         return path.replaceFirst("-\\d[\\w.+-]*?(-(?:linux|win|osx|macosx)[-\\w]*)?(\\.jar)$", "$1$2");
     }
 
+    /** The updater's platform of a native jar (the one platform this project ships natives for), else null. */
     static String platform(String path) {
-        for (Map.Entry<String, String> p : PLATFORMS.entrySet())
-            if (path.startsWith("jars/") && path.endsWith("-" + p.getKey() + ".jar")) return p.getValue();
-        return null;
+        return path.startsWith("jars/") && path.endsWith("-linux-x86_64.jar") ? "linux64" : null;
     }
 
     static String description(String path) {

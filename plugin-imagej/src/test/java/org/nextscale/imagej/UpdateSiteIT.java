@@ -99,6 +99,11 @@ class UpdateSiteIT {
         assertEquals(only(before.get(gson), "version").getAttribute("timestamp"), only(after.get(gson), "version").getAttribute("timestamp"),
                 "an unchanged file keeps its version");
         assertEquals(0, after.get(gson).getElementsByTagName("previous-version").getLength());
+        NodeList deps = only(after.get("plugins/" + pluginJar()), "version").getElementsByTagName("dependency");
+        for (int i = 0; i < deps.getLength(); i++) {                // the plugin depends on the versions the index holds
+            Element d = (Element) deps.item(i);
+            assertEquals(only(after.get(d.getAttribute("filename")), "version").getAttribute("timestamp"), d.getAttribute("timestamp"), d.getAttribute("filename"));
+        }
 
         Element old = only(before.get(macro), "version"), now = only(after.get(macro), "version");
         assertNotEquals(old.getAttribute("checksum"), now.getAttribute("checksum"));
