@@ -144,7 +144,8 @@ public final class VarSyntax {
         for (String u : USAGE.values()) sb.append("  ").append(u).append('\n');
         sb.append("Results of the last command are reachable from Java: org.nextscale.jupyter.VarSession"
                 + " (model(), images(), image(), picture(), pyramid(), psnr(), history()).\n");
-        sb.append("Training options for %%var train (key [default]):\n").append(TrainOptions.help().stripTrailing());
+        sb.append("Training options for %%var train tokenizer (key [default]):\n").append(TrainOptions.help(TrainOptions.Phase.TOKENIZER));
+        sb.append("Training options for %%var train var:\n").append(TrainOptions.help(TrainOptions.Phase.VAR).stripTrailing());
         return sb.toString();
     }
 

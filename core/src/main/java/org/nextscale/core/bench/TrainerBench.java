@@ -35,6 +35,13 @@ final class TrainerBench {
         Map<String, String> opts = common(o);
         opts.put("out", dir.resolve("tokenizer.zip").toString());
         opts.put("reinit_dead", "false");
+        opts.put("vocab", "512");
+        opts.put("z", "32");
+        opts.put("ch", "64");
+        opts.put("ch_mult", "1,2,2");
+        opts.put("res_blocks", "2");
+        opts.put("channels", "1");
+        opts.put("patch_nums", BenchModels.SCALES_B.stream().map(String::valueOf).collect(Collectors.joining(",")));
         return run("VQ-VAE training step", o, log, l -> Training.trainTokenizer(TrainOptions.parse(opts), l, null));
     }
 
@@ -48,7 +55,7 @@ final class TrainerBench {
         return run("VAR training step", o, log, l -> Training.trainVar(TrainOptions.parse(opts), l, null));
     }
 
-    /** Config B's options (the tokenizer keys are ignored by the VAR trainer, which reads them from the tokenizer file). */
+    /** Config B's options of the run, which both trainers read (the VAR trainer takes the tokenizer's from its file). */
     private static Map<String, String> common(Bench.Options o) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", "synthetic:" + Math.max(256, 2 * o.batch()));
@@ -57,13 +64,6 @@ final class TrainerBench {
         m.put("steps", Integer.toString(1 + o.warmup() + o.reps() + (o.profile() ? 1 : 0)));
         m.put("checkpoint_every", "0");
         m.put("log_every", "100000");
-        m.put("vocab", "512");
-        m.put("z", "32");
-        m.put("ch", "64");
-        m.put("ch_mult", "1,2,2");
-        m.put("res_blocks", "2");
-        m.put("channels", "1");
-        m.put("patch_nums", BenchModels.SCALES_B.stream().map(String::valueOf).collect(Collectors.joining(",")));
         return m;
     }
 

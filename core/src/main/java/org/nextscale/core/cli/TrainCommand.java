@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code nextscale train --tokenizer tok.zip --data fashion-mnist --out var.zip}: trains the transformer. */
-@Command(name = "train", mixinStandardHelpOptions = true, modelTransformer = TrainOptionSpecs.class,
+@Command(name = "train", mixinStandardHelpOptions = true, modelTransformer = TrainOptionSpecs.Var.class,
         description = {"Trains the VAR transformer (or, with --order raster, the next-token baseline) on a tokenizer",
                 "and writes one model file holding both. Checkpoints go next to it (NAME.ckpt.zip); Ctrl-C stops",
                 "after the current step; --resume continues exactly."})

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Options of both trainers as key=value pairs, parsed in one place so that the CLI, the Fiji commands
@@ -74,6 +75,17 @@ public final class TrainOptions {
         key("heads", Kind.INT, "4", "attention heads");
         key("cond_drop", Kind.FLOAT, "0.1", "class-label dropout (needed for guidance)");
         key("label_smooth", Kind.FLOAT, "0.0", "label smoothing of the cross-entropy");
+    }
+
+    /** The two trainers: each reads the run's keys and its own, never the other's (help texts, {@link #requireFor}). */
+    public enum Phase { TOKENIZER, VAR }
+
+    private static final Set<String> TOKENIZER_ONLY = Set.of("vocab", "z", "ch", "ch_mult", "res_blocks", "patch_nums", "image_size",
+            "channels", "beta", "reinit_dead", "train_part", "disc_weight", "disc_start", "disc_layers", "disc_ch", "disc_lr");
+    private static final Set<String> VAR_ONLY = Set.of("tokenizer", "tokens", "order", "depth", "width", "heads", "cond_drop", "label_smooth");
+
+    private static boolean readBy(String key, Phase phase) {
+        return !(phase == Phase.TOKENIZER ? VAR_ONLY : TOKENIZER_ONLY).contains(key);
     }
 
     private final Map<String, String> given;
@@ -147,13 +159,43 @@ public final class TrainOptions {
 
     /** One line per key with its default and meaning, for help texts. */
     public static String help() {
+        return help(KEYS.keySet());
+    }
+
+    /** As {@link #help()}, for the keys {@code phase}'s trainer reads. */
+    public static String help(Phase phase) {
+        return help(keys(phase));
+    }
+
+    private static String help(java.util.Collection<String> keys) {
         StringBuilder b = new StringBuilder();
-        KEYS.forEach((k, s) -> b.append(String.format("  %-17s %s%s%n", k, s.help(), s.dflt().isEmpty() ? "" : " [" + s.dflt() + "]")));
+        for (String k : keys) {
+            Key s = KEYS.get(k);
+            b.append(String.format("  %-17s %s%s%n", k, s.help(), s.dflt().isEmpty() ? "" : " [" + s.dflt() + "]"));
+        }
         return b.toString();
     }
 
     public static List<String> keys() {
         return new ArrayList<>(KEYS.keySet());
+    }
+
+    /** The keys {@code phase}'s trainer reads, in table order. */
+    public static List<String> keys(Phase phase) {
+        return KEYS.keySet().stream().filter(k -> readBy(k, phase)).toList();
+    }
+
+    /**
+     * Refuses, in one line, a key given for the other trainer (a tokenizer's vocab for transformer training, a
+     * transformer's depth for tokenizer training), which that trainer would otherwise silently ignore.
+     */
+    public void requireFor(Phase phase) {
+        for (String k : given.keySet()) {
+            if (readBy(k, phase)) continue;
+            throw new IllegalArgumentException(phase == Phase.VAR
+                    ? "'" + k + "' is a tokenizer option (train-tokenizer); transformer training takes the tokenizer as it is in its file (tokenizer=...)"
+                    : "'" + k + "' is a transformer option (train); tokenizer training does not use it");
+        }
     }
 
     public String text(String key) {

@@ -15,11 +15,13 @@ public final class Training {
 
     /** Trains the VQ-VAE tokenizer; writes a tokenizer-only model file. */
     public static Path trainTokenizer(TrainOptions options, TrainListener listener, CancelToken cancel) throws IOException {
+        options.requireFor(TrainOptions.Phase.TOKENIZER);
         return TokenizerTrainer.run(options, listener == null ? TrainListener.NONE : listener, cancel == null ? CancelToken.none() : cancel);
     }
 
     /** Trains the VAR (or, with order=raster, the raster baseline) transformer on a tokenizer; writes a full model file. */
     public static Path trainVar(TrainOptions options, TrainListener listener, CancelToken cancel) throws IOException {
+        options.requireFor(TrainOptions.Phase.VAR);
         return VarTrainer.run(options, listener == null ? TrainListener.NONE : listener, cancel == null ? CancelToken.none() : cancel);
     }
 }

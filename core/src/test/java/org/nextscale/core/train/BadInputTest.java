@@ -68,6 +68,30 @@ class BadInputTest {
     }
 
     @Test
+    void eachTrainerRefusesTheOthersOptionsAndEachCommandListsOnlyItsOwn() {
+        Map<String, String> var = new LinkedHashMap<>(TinyRuns.var(dir.resolve("t.zip").toString(), dir.resolve("v.zip").toString(), 3));
+        var.put("vocab", "1024");                                 // silently ignored before: the tokenizer's file decides
+        Exception e = assertThrows(IllegalArgumentException.class, () -> Training.trainVar(TrainOptions.parse(var), null, null));
+        assertEquals("'vocab' is a tokenizer option (train-tokenizer); transformer training takes the tokenizer as it is in its file (tokenizer=...)",
+                e.getMessage());
+        e = tokenizerError(Map.of("depth", "8"));
+        assertEquals("'depth' is a transformer option (train); tokenizer training does not use it", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("t.zip")) || Files.exists(dir.resolve("v.zip")), "refused before any training");
+
+        for (String[] c : new String[][] {{"train", "--vocab", "--disc-weight", "--train-part", "--patch-nums"},
+                                          {"train-tokenizer", "--depth", "--tokenizer", "--cond-drop", "--order"}}) {
+            StringWriter out = new StringWriter(), err = new StringWriter();
+            CommandLine cli = Main.commandLine();
+            cli.setOut(new PrintWriter(out, true));                   // for the whole hierarchy of subcommands
+            cli.setErr(new PrintWriter(err, true));
+            assertEquals(0, cli.execute(c[0], "--help"));
+            for (int i = 1; i < c.length; i++) assertFalse(out.toString().contains(c[i] + "="), c[0] + " --help lists " + c[i] + ":\n" + out);
+            assertTrue(out.toString().contains("--steps=") && out.toString().contains("--seed="), out.toString());
+            assertEquals(2, cli.execute(c[0], c[1], "3"), c[0] + " " + c[1] + " should be a usage error");
+        }
+    }
+
+    @Test
     void varTrainingNeedsATokenizerAndResumeNeedsTheRightCheckpoint() throws IOException {
         Map<String, String> o = new LinkedHashMap<>(TinyRuns.var("", dir.resolve("v.zip").toString(), 3));
         o.remove("tokenizer");
