@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Options of both trainers as key=value pairs, parsed in one place so that the CLI, the Fiji commands
@@ -19,73 +18,76 @@ public final class TrainOptions {
 
     private enum Kind { TEXT, INT, FLOAT, BOOL, INTS, PATH }
 
-    private record Key(Kind kind, String dflt, String help) {}
-
-    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
-
-    private static void key(String name, Kind kind, String dflt, String help) {
-        KEYS.put(name, new Key(kind, dflt, help));
-    }
-
-    static {
-        // run
-        key("data", Kind.TEXT, "fashion-mnist", "a folder of images (one sub-folder per class), 'fashion-mnist[:folder]' or 'synthetic[:N]'");
-        key("steps", Kind.INT, "2000", "optimizer steps");
-        key("batch", Kind.INT, "64", "images per step");
-        key("micro_batch", Kind.INT, "0", "run each step's batch in parts of N images (forward + backward each, one update; "
-                + "the same gradient in less memory); must divide batch, 0 = whole batch");
-        key("lr", Kind.FLOAT, "", "peak learning rate (default 5e-4 tokenizer, 1e-3 transformer)");
-        key("seed", Kind.INT, "0", "seed of initialisation, data order, flips and label dropout");
-        key("device", Kind.TEXT, org.nextscale.core.api.Devices.DEFAULT, "auto, cpu, gpu or gpu:N");
-        key("out", Kind.PATH, "", "model file to write (default tokenizer.zip / var.zip)");
-        key("resume", Kind.PATH, "", "checkpoint to continue from");
-        key("checkpoint_every", Kind.INT, "500", "write a checkpoint every N steps (0: only at the end)");
-        key("tokenizer", Kind.PATH, "", "tokenizer model file (VAR training)");
-        key("tokens", Kind.PATH, "", "token table written by 'nextscale spark tokenize' with this tokenizer (VAR training reads it instead of tokenizing data)");
-        key("order", Kind.TEXT, "var", "var (next-scale) or raster (next-token baseline over the last scale)");
-        key("limit", Kind.INT, "0", "use at most N images (0: all)");
-        key("flip", Kind.BOOL, "false", "random left-right flips");
-        key("warmup", Kind.INT, "", "warm-up steps (default 2% of steps, at least 1)");
-        key("schedule", Kind.TEXT, "", "decay after warm-up: cos or lin (default cos tokenizer, lin transformer)");
-        key("weight_decay", Kind.FLOAT, "", "AdamW decoupled weight decay (default 0.0 tokenizer, 0.05 transformer)");
-        key("clip", Kind.FLOAT, "", "global gradient-norm clip, 0 = off (default 2.0)");
-        key("log_every", Kind.INT, "50", "report codebook usage / per-scale accuracy every N steps");
-        // tokenizer
-        key("vocab", Kind.INT, "512", "codebook size");
-        key("z", Kind.INT, "32", "codebook vector length (z_channels)");
-        key("ch", Kind.INT, "32", "base channels of encoder and decoder");
-        key("ch_mult", Kind.INTS, "1,2,2", "channel multiplier per level; downsampling is 2^(levels-1)");
-        key("res_blocks", Kind.INT, "1", "residual blocks per level");
-        key("patch_nums", Kind.INTS, "1,2,3,4,6,8", "token-map side per scale; the last times the downsampling is the image size");
-        key("image_size", Kind.INT, "", "image side in pixels (default: last patch_num x downsampling)");
-        key("channels", Kind.INT, "1", "image channels: 1 gray, 3 RGB");
-        key("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
-        key("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
-        key("init", Kind.PATH, "", "model file whose weights training starts from: train-tokenizer takes its tokenizer (a transformer in it is "
-                + "kept in the output), train its transformer (fresh optimizer and schedule; tokenizer defaults to the model's own)");
-        key("train_part", Kind.TEXT, "all", "all, or decoder: train only post_quant_conv and the decoder (needs init; tokens stay unchanged)");
-        key("disc_weight", Kind.FLOAT, "0", "weight of the adversarial (PatchGAN, hinge) loss on the decoder, times the adaptive weight; 0 = off");
-        key("disc_start", Kind.INT, "0", "step from which the discriminator trains and its loss counts");
-        key("disc_layers", Kind.INT, "2", "strided layers of the PatchGAN discriminator");
-        key("disc_ch", Kind.INT, "64", "base channels of the discriminator");
-        key("disc_lr", Kind.FLOAT, "", "discriminator learning rate, constant, AdamW (0.5, 0.9) (default: lr)");
-        // transformer
-        key("depth", Kind.INT, "4", "transformer blocks");
-        key("width", Kind.INT, "128", "transformer width (embed_dim)");
-        key("heads", Kind.INT, "4", "attention heads");
-        key("cond_drop", Kind.FLOAT, "0.1", "class-label dropout (needed for guidance)");
-        key("label_smooth", Kind.FLOAT, "0.0", "label smoothing of the cross-entropy");
-    }
-
     /** The two trainers: each reads the run's keys and its own, never the other's (help texts, {@link #requireFor}). */
     public enum Phase { TOKENIZER, VAR }
 
-    private static final Set<String> TOKENIZER_ONLY = Set.of("vocab", "z", "ch", "ch_mult", "res_blocks", "patch_nums", "image_size",
-            "channels", "beta", "reinit_dead", "train_part", "disc_weight", "disc_start", "disc_layers", "disc_ch", "disc_lr");
-    private static final Set<String> VAR_ONLY = Set.of("tokenizer", "tokens", "order", "depth", "width", "heads", "cond_drop", "label_smooth");
+    /** A key's type, default and help, and the one trainer that reads it (null: both). */
+    private record Key(Kind kind, String dflt, String help, Phase only) {}
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    private static void run(String name, Kind kind, String dflt, String help) {
+        KEYS.put(name, new Key(kind, dflt, help, null));
+    }
+
+    private static void tokenizer(String name, Kind kind, String dflt, String help) {
+        KEYS.put(name, new Key(kind, dflt, help, Phase.TOKENIZER));
+    }
+
+    private static void transformer(String name, Kind kind, String dflt, String help) {
+        KEYS.put(name, new Key(kind, dflt, help, Phase.VAR));
+    }
+
+    static {
+        run("data", Kind.TEXT, "fashion-mnist", "a folder of images (one sub-folder per class), 'fashion-mnist[:folder]' or 'synthetic[:N]'");
+        run("steps", Kind.INT, "2000", "optimizer steps");
+        run("batch", Kind.INT, "64", "images per step");
+        run("micro_batch", Kind.INT, "0", "run each step's batch in parts of N images (forward + backward each, one update; "
+                + "the same gradient in less memory); must divide batch, 0 = whole batch");
+        run("lr", Kind.FLOAT, "", "peak learning rate (default 5e-4 tokenizer, 1e-3 transformer)");
+        run("seed", Kind.INT, "0", "seed of initialisation, data order, flips and label dropout");
+        run("device", Kind.TEXT, org.nextscale.core.api.Devices.DEFAULT, "auto, cpu, gpu or gpu:N");
+        run("out", Kind.PATH, "", "model file to write (default tokenizer.zip / var.zip)");
+        run("resume", Kind.PATH, "", "checkpoint to continue from");
+        run("checkpoint_every", Kind.INT, "500", "write a checkpoint every N steps (0: only at the end)");
+        run("limit", Kind.INT, "0", "use at most N images (0: all)");
+        run("flip", Kind.BOOL, "false", "random left-right flips");
+        run("warmup", Kind.INT, "", "warm-up steps (default 2% of steps, at least 1)");
+        run("schedule", Kind.TEXT, "", "decay after warm-up: cos or lin (default cos tokenizer, lin transformer)");
+        run("weight_decay", Kind.FLOAT, "", "AdamW decoupled weight decay (default 0.0 tokenizer, 0.05 transformer)");
+        run("clip", Kind.FLOAT, "", "global gradient-norm clip, 0 = off (default 2.0)");
+        run("log_every", Kind.INT, "50", "report codebook usage / per-scale accuracy every N steps");
+        run("init", Kind.PATH, "", "model file whose weights training starts from: train-tokenizer takes its tokenizer (a transformer in it is "
+                + "kept in the output), train its transformer (fresh optimizer and schedule; tokenizer defaults to the model's own)");
+        tokenizer("vocab", Kind.INT, "512", "codebook size");
+        tokenizer("z", Kind.INT, "32", "codebook vector length (z_channels)");
+        tokenizer("ch", Kind.INT, "32", "base channels of encoder and decoder");
+        tokenizer("ch_mult", Kind.INTS, "1,2,2", "channel multiplier per level; downsampling is 2^(levels-1)");
+        tokenizer("res_blocks", Kind.INT, "1", "residual blocks per level");
+        tokenizer("patch_nums", Kind.INTS, "1,2,3,4,6,8", "token-map side per scale; the last times the downsampling is the image size");
+        tokenizer("image_size", Kind.INT, "", "image side in pixels (default: last patch_num x downsampling)");
+        tokenizer("channels", Kind.INT, "1", "image channels: 1 gray, 3 RGB");
+        tokenizer("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
+        tokenizer("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
+        tokenizer("train_part", Kind.TEXT, "all", "all, or decoder: train only post_quant_conv and the decoder (needs init; tokens stay unchanged)");
+        tokenizer("disc_weight", Kind.FLOAT, "0", "weight of the adversarial (PatchGAN, hinge) loss on the decoder, times the adaptive weight; 0 = off");
+        tokenizer("disc_start", Kind.INT, "0", "step from which the discriminator trains and its loss counts");
+        tokenizer("disc_layers", Kind.INT, "2", "strided layers of the PatchGAN discriminator");
+        tokenizer("disc_ch", Kind.INT, "64", "base channels of the discriminator");
+        tokenizer("disc_lr", Kind.FLOAT, "", "discriminator learning rate, constant, AdamW (0.5, 0.9) (default: lr)");
+        transformer("tokenizer", Kind.PATH, "", "tokenizer model file (VAR training)");
+        transformer("tokens", Kind.PATH, "", "token table written by 'nextscale spark tokenize' with this tokenizer (VAR training reads it instead of tokenizing data)");
+        transformer("order", Kind.TEXT, "var", "var (next-scale) or raster (next-token baseline over the last scale)");
+        transformer("depth", Kind.INT, "4", "transformer blocks");
+        transformer("width", Kind.INT, "128", "transformer width (embed_dim)");
+        transformer("heads", Kind.INT, "4", "attention heads");
+        transformer("cond_drop", Kind.FLOAT, "0.1", "class-label dropout (needed for guidance)");
+        transformer("label_smooth", Kind.FLOAT, "0.0", "label smoothing of the cross-entropy");
+    }
 
     private static boolean readBy(String key, Phase phase) {
-        return !(phase == Phase.TOKENIZER ? VAR_ONLY : TOKENIZER_ONLY).contains(key);
+        Phase only = KEYS.get(key).only();
+        return only == null || only == phase;
     }
 
     private final Map<String, String> given;
