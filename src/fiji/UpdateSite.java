@@ -18,23 +18,31 @@ import org.w3c.dom.*;
  * every file stored as {@code <path>-<timestamp>}, and db.xml.gz, the index the ImageJ updater reads, in the
  * format of imagej-updater's XMLFileWriter (plugin records with the current version's checksum, timestamp and
  * size, description, author, dependencies; platform for native jars; previous versions when an earlier index
- * is given). Checksums are imagej-updater's (UpdaterUtil.getDigest): SHA-1 in hex; for a .jar over its entries
- * sorted by name, each its name then its contents, with comment lines of .properties files left out and of
- * META-INF/MANIFEST.MF only the Main-Class line kept, so that a rebuild of the same sources has the same
- * checksum; for any other file over its path in the Fiji folder, then its bytes.
+ * is given). Checksums are imagej-updater's (UpdaterUtil.getDigest, see {@link #digest}); the test UpdateSiteIT holds
+ * them to checksums the real updater computed (plugin-imagej/src/test/resources/updater).
  *
- * <pre>java src/fiji/UpdateSite.java FIJI_DIR SITE_DIR [PREVIOUS_DB_XML_GZ]</pre>
+ * <pre>java src/fiji/UpdateSite.java FIJI_DIR SITE_DIR [PREVIOUS_DB_XML_GZ]
+ * java src/fiji/UpdateSite.java --checksum PATH FILE [PATH FILE ...]    (prints each file's checksum under PATH)</pre>
  * Run by plugin-imagej's package phase (docs/fiji.md, "Update site"). JDK only, so it needs no class path.
  */
 public class UpdateSite {
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    /**
+     * Timestamps as the updater's own uploader writes them (UpdaterUtil.timestamp(Calendar.getInstance())): the
+     * time of the upload in the uploading machine's time zone, one for every file the release adds or changes.
+     */
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneId.systemDefault());
     static final String AUTHOR = "nextscale developers";
-    record Entry(String path, Path file, String checksum, String timestamp, long size, String platform) {}
+    record Entry(String path, Path file, String checksum, long size, String platform) {}
     record Previous(String filename, String timestamp, String checksum, String obsoleteSince) {}
     /** A file's record: its entry, the timestamp of its current version (an unchanged file keeps the earlier one), its history. */
     record Record(Entry entry, String timestamp, List<Previous> previous) {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--checksum")) {
+            if (args.length % 2 == 0) fail("--checksum takes pairs: PATH FILE [PATH FILE ...]");
+            for (int i = 1; i < args.length; i += 2) System.out.println(digest(args[i], Path.of(args[i + 1])) + "\t" + args[i]);
+            return;
+        }
         if (args.length < 2 || args.length > 3) {
             System.err.println("usage: java src/fiji/UpdateSite.java FIJI_DIR SITE_DIR [PREVIOUS_DB_XML_GZ]");
             System.exit(2);
@@ -58,21 +66,21 @@ public class UpdateSite {
         try (Stream<Path> files = Files.walk(fiji)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String path = fiji.relativize(f).toString().replace(File.separatorChar, '/');
-                entries.add(new Entry(path, f, digest(path, f), STAMP.format(Files.getLastModifiedTime(f).toInstant()),
-                        Files.size(f), platform(path)));
+                entries.add(new Entry(path, f, digest(path, f), Files.size(f), platform(path)));
             }
         }
         Map<String, Element> old = previousDb == null ? Map.of() : readRecords(previousDb);
+        String release = releaseStamp(old.values());
         List<Record> records = new ArrayList<>();
         Map<String, String> stampOf = new HashMap<>();
         for (Entry e : entries) {
             Element before = old.get(unversioned(e.path));
             List<Previous> previous = previousVersions(before);
-            String timestamp = e.timestamp;
+            String timestamp = release;
             Element v = before == null ? null : currentVersion(before);
             if (v != null) {
                 if (v.getAttribute("checksum").equals(e.checksum)) timestamp = v.getAttribute("timestamp"); // unchanged: same version
-                else previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), e.timestamp));
+                else previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), release));
             }
             records.add(new Record(e, timestamp, previous));
             stampOf.put(e.path, timestamp);
@@ -104,13 +112,12 @@ public class UpdateSite {
         }
         Set<String> current = new HashSet<>();
         for (Entry e : entries) current.add(unversioned(e.path));
-        String now = STAMP.format(Instant.now());
         for (Map.Entry<String, Element> gone : new TreeMap<>(old).entrySet()) {   // no longer shipped: obsolete, kept as history
             if (current.contains(gone.getKey())) continue;
             Element before = gone.getValue();
             List<Previous> previous = previousVersions(before);
             Element v = currentVersion(before);
-            if (v != null) previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), now));
+            if (v != null) previous.add(0, new Previous(before.getAttribute("filename"), v.getAttribute("timestamp"), v.getAttribute("checksum"), release));
             xml.append(" <plugin filename=\"").append(esc(before.getAttribute("filename"))).append("\">\n");
             for (Previous p : previous) appendPrevious(xml, p);
             xml.append(" </plugin>\n");
@@ -120,6 +127,26 @@ public class UpdateSite {
             out.write(xml.toString().getBytes(StandardCharsets.UTF_8));
         }
         System.err.printf("update site: %d files, db.xml.gz in %s%n", entries.size(), site);
+    }
+
+    /**
+     * This release's timestamp: now, or one second after the newest timestamp of the earlier index when that is
+     * later (a clock set back, or two releases within a second): a changed file must never get a version an
+     * earlier file had, since its stored name and the users' download address come from it.
+     */
+    static String releaseStamp(Collection<Element> earlier) {
+        LocalDateTime now = LocalDateTime.now(STAMP.getZone()).withNano(0);
+        for (Element plugin : earlier)
+            for (String tag : List.of("version", "previous-version")) {
+                NodeList l = plugin.getElementsByTagName(tag);
+                for (int i = 0; i < l.getLength(); i++) {
+                    String t = ((Element) l.item(i)).getAttribute("timestamp");
+                    if (!t.matches("\\d{14}")) continue;
+                    LocalDateTime then = LocalDateTime.parse(t, DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+                    if (!then.isBefore(now)) now = then.plusSeconds(1);
+                }
+            }
+        return DateTimeFormatter.ofPattern("yyyyMMddHHmmss").format(now);
     }
 
     static void appendPrevious(StringBuilder xml, Previous p) {
@@ -150,55 +177,80 @@ public class UpdateSite {
         return "library used by nextscale: " + name + ", from Maven Central";
     }
 
-    // ---- imagej-updater's checksum (UpdaterUtil.getDigest / getJarDigest) ----
+    // ---- imagej-updater's checksum (UpdaterUtil.getDigest / getJarDigest), as update-site-format.md states it ----
 
+    /**
+     * SHA-1 in lower-case hex. A path ending in ".jar" (lower case): over the entries sorted by name (String order),
+     * each its name in ASCII, then its contents: a ".properties" entry through {@link #skipHashedLines}, the entry
+     * META-INF/MANIFEST.MF not at all (the updater keeps only lines starting with "Main-Class:" after upper-casing
+     * them, so none). Any other path: over the path in ASCII, then the raw bytes. Non-ASCII characters become '?'.
+     */
     static String digest(String path, Path file) throws Exception {
         MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
         if (path.endsWith(".jar")) {
-            try (JarFile jar = new JarFile(file.toFile())) {
+            try (JarFile jar = new JarFile(file.toFile(), false)) {
                 List<JarEntry> list = Collections.list(jar.entries());
                 list.sort(Comparator.comparing(JarEntry::getName));
                 for (JarEntry entry : list) {
-                    sha1.update(entry.getName().getBytes(StandardCharsets.US_ASCII));
+                    sha1.update(ascii(entry.getName()));
+                    if (entry.getName().equals("META-INF/MANIFEST.MF")) continue;      // its name counts, its content does not
                     try (InputStream in = jar.getInputStream(entry)) {
                         byte[] bytes = in.readAllBytes();
-                        if (entry.getName().endsWith(".properties")) bytes = skipHashedLines(bytes);
-                        else if (entry.getName().equals("META-INF/MANIFEST.MF")) bytes = mainClassOnly(bytes);
-                        sha1.update(bytes);
+                        sha1.update(entry.getName().endsWith(".properties") ? skipHashedLines(bytes) : bytes);
                     }
                 }
             }
         } else {
-            sha1.update(path.getBytes(StandardCharsets.US_ASCII));
+            sha1.update(ascii(path));
             try (InputStream in = Files.newInputStream(file)) {
-                sha1.update(in.readAllBytes());
+                in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha1));
             }
         }
         return HexFormat.of().formatHex(sha1.digest());
     }
 
-    /** A .properties file without its comment lines (Maven's pom.properties carries the build time in one). */
-    static byte[] skipHashedLines(byte[] in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean lineStart = true;
-        for (int i = 0; i < in.length; i++) {
-            if (lineStart && in[i] == '#') {
-                while (i < in.length && in[i] != '\n') i++;
-                continue;                                       // the comment and its newline are left out
-            }
-            out.write(in[i]);
-            lineStart = in[i] == '\n';
-        }
+    /** A name's bytes as the updater hashes them: ASCII, each other character (a surrogate pair counting as one) one '?'. */
+    static byte[] ascii(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        s.codePoints().forEach(c -> out.write(c < 128 ? c : '?'));
         return out.toByteArray();
     }
 
-    /** A manifest reduced to its Main-Class line, the one entry that changes what the jar does. */
-    static byte[] mainClassOnly(byte[] in) throws IOException {
-        StringBuilder kept = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(in), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) if (line.startsWith("Main-Class:")) kept.append(line).append('\n');
+    /**
+     * The updater's SkipHashedLines filter: a line that starts with '#' where a line starts loses its text but
+     * keeps its '\n' (a '\r' before it goes with the comment; at the end of the input without a newline it leaves
+     * nothing). Only '\n' ends a line. The line after an empty line, and after a comment made only of '#', is kept
+     * as it is even when it starts with '#'. (Maven's pom.properties carries the build time in such a comment.)
+     */
+    static byte[] skipHashedLines(byte[] in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+        boolean lineStart = true;
+        int i = 0;
+        while (i < in.length) {
+            byte c = in[i++];
+            if (!lineStart) {
+                out.write(c);
+                lineStart = c == '\n';
+            } else if (c != '#') {
+                out.write(c);
+                lineStart = false;                              // an empty line's '\n' too: the next line is kept as it is
+            } else {
+                while (i < in.length && in[i] == '#') i++;      // a run of '#'
+                if (i == in.length) break;                      // at the end: nothing
+                if (in[i] == '\n') {                            // a comment of '#' only: its newline, and the next line kept
+                    out.write('\n');
+                    i++;
+                    lineStart = false;
+                    continue;
+                }
+                while (i < in.length && in[i] != '\n') i++;     // the comment's text
+                if (i == in.length) break;
+                out.write('\n');
+                i++;
+                lineStart = true;
+            }
         }
-        return kept.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     // ---- reading an earlier index ----
