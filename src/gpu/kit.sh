@@ -10,8 +10,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$1"
 core="$here/core/target/nextscale-core.jar"
 [ -f "$core" ] || { echo "kit: $core is missing: build first (./nextscale help, or mvn -q -DskipTests package)" >&2; exit 1; }
-parity="$here/../shared/parity"
-[ -d "$parity" ] || { echo "kit: the parity sets are missing: ../shared/parity must sit beside the repository" >&2; exit 1; }
+parity="$here/parity"
+[ -d "$parity" ] || { echo "kit: the parity sets are missing: $parity (part of the repository)" >&2; exit 1; }
 [ ! -e "$out" ] || [ -z "$(ls -A "$out")" ] || { echo "kit: $out exists and is not empty: give a new folder" >&2; exit 1; }
 mkdir -p "$out/jars" "$out/models"
 work="$(mktemp -d)"

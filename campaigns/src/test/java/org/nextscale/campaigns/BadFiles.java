@@ -35,8 +35,7 @@ final class BadFiles {
 
     BadFiles(Path dir) throws IOException {
         this.dir = dir;
-        Path parity = repo().getParent().resolve("shared/parity/tiny-a");
-        if (!Files.isDirectory(parity)) throw new IllegalStateException("parity vectors not found at " + parity);
+        Path parity = org.nextscale.core.TestPaths.parity("tiny-a");
         config = parity.resolve("config.json");
         ModelConfig cfg = ConfigJson.parse(Files.readString(config));
         Map<String, HostTensor> weights = SafeTensors.read(parity.resolve("weights.safetensors"));

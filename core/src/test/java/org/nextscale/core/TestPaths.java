@@ -3,7 +3,7 @@ package org.nextscale.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where test data lives (the repository root and ../shared/parity beside it), and the CLI in a child JVM. */
+/** Where test data lives (the repository root and its parity/ vector sets), and the CLI in a child JVM. */
 public final class TestPaths {
     private TestPaths() {}
 
@@ -13,11 +13,11 @@ public final class TestPaths {
         return r.toAbsolutePath().normalize();
     }
 
-    /** ../shared/parity/NAME next to the repository; fails loudly when absent (never skips). */
+    /** parity/NAME in the repository (the reference's vector sets); fails loudly when absent (never skips). */
     public static Path parity(String name) {
-        Path p = repo().getParent().resolve("shared/parity").resolve(name);
+        Path p = repo().resolve("parity").resolve(name);
         if (!Files.isDirectory(p)) throw new IllegalStateException("parity vectors not found at " + p
-                + ": the shared/ folder must sit beside the repository");
+                + ": the repository's parity/ folder is incomplete");
         return p;
     }
 

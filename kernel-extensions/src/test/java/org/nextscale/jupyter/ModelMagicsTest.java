@@ -37,8 +37,8 @@ class ModelMagicsTest {
     @BeforeAll
     static void tinyModel() throws Exception {
         Path repo = Path.of(System.getProperty("nextscale.repo", "..")).toAbsolutePath().normalize();
-        Path parity = repo.getParent().resolve("shared/parity/tiny-a");
-        assertTrue(Files.isDirectory(parity), "parity model not found at " + parity + ": the shared/ folder must sit beside the repository");
+        Path parity = repo.resolve("parity/tiny-a");
+        assertTrue(Files.isDirectory(parity), "parity model not found at " + parity + ": the repository's parity/ folder is incomplete");
         config = ConfigJson.parse(Files.readString(parity.resolve("config.json")));
         modelFile = dir.resolve("tiny-a.zip");
         ModelFile.save(modelFile, config, SafeTensors.read(parity.resolve("weights.safetensors")), false);

@@ -21,11 +21,11 @@ final class TestModels {
         return (p != null ? Path.of(p) : Path.of("").toAbsolutePath().getParent()).toAbsolutePath().normalize();
     }
 
-    /** ../shared/parity/NAME beside the repository; fails loudly when absent. */
+    /** parity/NAME in the repository (the reference's vector sets); fails loudly when absent. */
     static Path parity(String name) {
-        Path p = repo().getParent().resolve("shared/parity").resolve(name);
+        Path p = repo().resolve("parity").resolve(name);
         if (!Files.isDirectory(p))
-            throw new IllegalStateException("parity vectors not found at " + p + ": the shared/ folder must sit beside the repository");
+            throw new IllegalStateException("parity vectors not found at " + p + ": the repository's parity/ folder is incomplete");
         return p;
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** nextscale verify: recompute a parity folder of reference outputs and compare tensor by tensor. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check nextscale against reference outputs: recompute every tensor of DIR/cases.safetensors.",
-                "DIR holds config.json, weights.safetensors and cases.safetensors (see shared/parity/README.md). Tokens must be "
+                "DIR holds config.json, weights.safetensors and cases.safetensors (see parity/README.md). Tokens must be "
                 + "equal, floats within 1e-4 * max(1, max|reference|). Prints one line per tensor and 'N passed, M failed'; "
                 + "exits 1 if any failed."})
 public final class VerifyCommand implements Callable<Integer> {

@@ -41,7 +41,7 @@ import org.nextscale.core.transformer.TokenLayout;
 import org.nextscale.core.transformer.VarTransformer;
 
 /**
- * Recomputes a parity folder (shared/parity/README.md): DIR/config.json, DIR/weights.safetensors (or the
+ * Recomputes a parity folder (parity/README.md): DIR/config.json, DIR/weights.safetensors (or the
  * weights of a model file) and DIR/cases.safetensors. Every tensor of cases.safetensors is recomputed from
  * the reference's inputs (img, labels, inpaint_labels, and the reference tokens where a step consumes
  * tokens) and compared: token (integer) tensors must be equal, float tensors within
