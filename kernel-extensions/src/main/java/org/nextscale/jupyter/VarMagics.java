@@ -34,6 +34,8 @@ import org.nextscale.core.api.VarModel;
 import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.eval.ImageMetrics;
 import org.nextscale.core.render.Render;
+import org.nextscale.core.api.TrainPreview;
+import org.nextscale.core.api.ValidationEvent;
 import org.nextscale.core.train.TrainOptions;
 import org.nextscale.core.train.Training;
 
@@ -214,6 +216,8 @@ public final class VarMagics {
         TrainOptions options = TrainOptions.parse(c.options());
         List<TrainEvent> history = new ArrayList<>();
         Notebook.Progress line = nb.progress(c.phase() + ": starting");
+        Notebook.Picture lossPlot = nb.picture(), preview = nb.picture();           // replaced in place every preview_every steps
+        boolean[] previewed = {false};
         long started = System.nanoTime();
         TrainListener listener = new TrainListener() {
             long shown;
@@ -233,15 +237,34 @@ public final class VarMagics {
             public void onMessage(String message) {
                 nb.print(message);
             }
+
+            @Override
+            public void onValidation(ValidationEvent e) {
+                nb.print(e.describe());
+            }
+
+            @Override
+            public void onPreview(TrainPreview p) {
+                previewed[0] = true;
+                lossPlot.update(p.lossPlot().toBufferedImage());
+                if (p.picture() != null) preview.update(p.picture().toBufferedImage());
+            }
         };
-        Path out = c.phase().equals("tokenizer") ? Training.trainTokenizer(options, listener, cancel)
-                : Training.trainVar(options, listener, cancel);
+        Path out;
+        try {
+            out = c.phase().equals("tokenizer") ? Training.trainTokenizer(options, listener, cancel) : Training.trainVar(options, listener, cancel);
+        } finally {
+            lossPlot.done();
+            preview.done();
+        }
         VarSession.setHistory(history, out);
         double seconds = (System.nanoTime() - started) / 1e9;
         if (!history.isEmpty()) {
             TrainEvent last = history.get(history.size() - 1);
             line.update(String.format(Locale.ROOT, "%s: %d steps in %s, final loss %.4f", c.phase(), last.step(),
                     clock(seconds), last.loss()));
+        }
+        if (!history.isEmpty() && !previewed[0]) {                                      // no live plot (preview_every=0): the curve at the end
             long[] steps = new long[history.size()];
             double[] losses = new double[history.size()];
             for (int i = 0; i < steps.length; i++) {

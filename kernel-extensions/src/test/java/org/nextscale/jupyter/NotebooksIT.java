@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class NotebooksIT {
 
-    static final List<String> NOTEBOOKS = List.of("01-quickstart.ipynb", "02-train-your-own.ipynb", "03-scaling.ipynb");
+    static final List<String> NOTEBOOKS = List.of("01-quickstart.ipynb", "02-train-your-own.ipynb", "03-scaling.ipynb", "04-your-own-images.ipynb");
 
     static Path repo, out, jupyterRoot;
 
@@ -60,7 +60,7 @@ class NotebooksIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"01-quickstart.ipynb", "02-train-your-own.ipynb", "03-scaling.ipynb"})
+    @ValueSource(strings = {"01-quickstart.ipynb", "02-train-your-own.ipynb", "03-scaling.ipynb", "04-your-own-images.ipynb"})
     void notebookRunsWithImagesAndNoErrors(String name) throws Exception {
         Path work = Files.createDirectories(out.resolve("work-" + name.replace(".ipynb", "")));
         Files.copy(repo.resolve("notebooks").resolve(name), work.resolve(name), StandardCopyOption.REPLACE_EXISTING);
@@ -88,7 +88,7 @@ class NotebooksIT {
         int images = 0;
         List<String> errors = new ArrayList<>();
         Map<String, Integer> outputTypes = new HashMap<>();
-        int scaleCells = 0;
+        int scaleCells = 0, liveTrainingCells = 0;
         for (JsonElement c : nb.getAsJsonArray("cells")) {
             JsonObject cell = c.getAsJsonObject();
             if (!cell.get("cell_type").getAsString().equals("code")) continue;
@@ -101,6 +101,16 @@ class NotebooksIT {
                 assertEquals(1, pictures, "the coarse-to-fine cell shows one picture updated in place: " + cell.getAsJsonArray("outputs").size() + " outputs");
                 assertTrue(cell.getAsJsonArray("outputs").toString().contains("coarse to fine: 6 scales per image"), cell.getAsJsonArray("outputs").toString());
             }
+            if (name.startsWith("04") && source(cell).startsWith("%%var train")) {
+                // the loss plot and the preview were redrawn in place: two pictures, and the validation lines
+                int pictures = 0;
+                for (JsonElement o : cell.getAsJsonArray("outputs"))
+                    if (o.getAsJsonObject().has("data") && o.getAsJsonObject().getAsJsonObject("data").has("image/png")) pictures++;
+                assertEquals(2, pictures, "a training cell shows its loss plot and preview, each updated in place");
+                String text = cell.getAsJsonArray("outputs").toString();
+                assertTrue(text.contains("val_loss") && text.contains("patches of 32 px"), text);
+                liveTrainingCells++;
+            }
             for (JsonElement o : cell.getAsJsonArray("outputs")) {
                 JsonObject output = o.getAsJsonObject();
                 String type = output.get("output_type").getAsString();
@@ -111,6 +121,7 @@ class NotebooksIT {
         }
         assertEquals(List.of(), errors, name + " has error outputs");
         if (name.startsWith("01")) assertEquals(1, scaleCells, "the quick start watches an image form");
+        if (name.startsWith("04")) assertEquals(2, liveTrainingCells, "both trainers show their run live");
         assertTrue(images >= 2, name + " shows " + images + " inline images; outputs: " + outputTypes);
     }
 

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.api.TrainPreview;
+import org.nextscale.core.api.ValidationEvent;
 import org.nextscale.core.train.TrainOptions;
 import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
@@ -19,7 +21,7 @@ import org.scijava.plugin.Parameter;
  */
 public abstract class TrainCommand extends VarCommand {
 
-    @Parameter(persist = false, label = "Training images", description = "A folder of images (one sub-folder per class), or fashion-mnist")
+    @Parameter(persist = false, label = "Training images", description = "A folder of your images (any size; one sub-folder per class), or fashion-mnist")
     protected String data = "fashion-mnist";
 
     @Parameter(persist = false, label = "Model file to write", required = false, style = "save",
@@ -32,11 +34,11 @@ public abstract class TrainCommand extends VarCommand {
     @Parameter(persist = false, label = "Images per step (batch)", min = "1")
     protected int batch = 64;
 
-    @Parameter(persist = false, label = "Learning rate", required = false, description = "Empty = the trainer's default")
+    @Parameter(persist = false, label = "Learning rate", required = false, description = "Empty = the default: 5e-4 for the tokenizer, 1e-3 for the transformer")
     protected String lr = "";
 
     @Parameter(persist = false, label = "More options", required = false,
-            description = "Other training options as key=value pairs separated by spaces, e.g. seed=1 flip=true")
+            description = "Other training options as key=value pairs separated by spaces, e.g. val=0.2 scale=2 patience=5 seed=1")
     protected String options = "";
 
     @Parameter(type = ItemIO.OUTPUT, label = "Trained model")
@@ -60,17 +62,25 @@ public abstract class TrainCommand extends VarCommand {
         if (lr != null && !lr.isBlank()) kv.put("lr", lr.trim());
         if (output != null && !output.getPath().isBlank()) kv.put("out", output.getPath());
         addOptions(kv);
-        Path written = train(TrainOptions.parse(kv), listener());
+        TrainOptions opts = TrainOptions.parse(kv);
+        TrainingWindows windows = TrainingWindows.wanted() ? new TrainingWindows(label(), token) : null;
+        Path written;
+        try {
+            written = train(opts, listener(windows));
+        } finally {
+            if (windows != null) windows.finished();
+        }
         modelFile = written.toFile();
         tell("model written to " + written + "; " + howToUse(written));
         models.preload(written);
     }
 
-    private TrainListener listener() {
+    private TrainListener listener(TrainingWindows windows) {
         var progress = progress();
         return new TrainListener() {
             @Override
             public void onStep(TrainEvent e) {
+                if (windows != null) windows.onStep(e);
                 String acc = Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", accuracy %.3f", e.accuracy());
                 progress.progress(String.format(Locale.ROOT, "%s step %d/%d, loss %.4f%s, %.0f s left",
                         e.phase(), e.step(), e.totalSteps(), e.loss(), acc, e.etaSeconds()), e.step(), e.totalSteps());
@@ -79,6 +89,17 @@ public abstract class TrainCommand extends VarCommand {
             @Override
             public void onMessage(String message) {
                 tell(message);
+            }
+
+            @Override
+            public void onValidation(ValidationEvent e) {
+                tell(e.describe());
+                if (windows != null) windows.onValidation(e);
+            }
+
+            @Override
+            public void onPreview(TrainPreview p) {
+                if (windows != null) windows.onPreview(p);
             }
         };
     }

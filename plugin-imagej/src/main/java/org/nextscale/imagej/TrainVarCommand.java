@@ -22,8 +22,9 @@ public class TrainVarCommand extends TrainCommand {
             description = "The model file written by Train Tokenizer")
     private File tokenizer;
 
-    @Parameter(persist = false, label = "Token table (optional)", required = false, style = "directory",
-            description = "A table written by 'nextscale spark tokenize' with this tokenizer: its tokens are used instead of tokenizing the data")
+    /** For scripts and macros (tokens=[table]): the tokens of the data, made by the Spark jobs with this tokenizer, instead of the images. */
+    @Parameter(persist = false, label = "Token table", required = false, style = "directory", visibility = org.scijava.ItemVisibility.INVISIBLE,
+            description = "The data's tokens, made with this tokenizer, used instead of tokenizing the images")
     private File tokens;
 
     @Override

@@ -3,7 +3,9 @@ package org.nextscale.core.cli;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.VarModel;
@@ -61,13 +63,38 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "50", description = "images per sampling call; part of what makes runs comparable (default: ${DEFAULT-VALUE})")
     int batch;
 
+    /** eval --images: the edit measures on the user's own held-out images. */
+    private int heldOut() throws Exception {
+        java.util.List<org.nextscale.core.api.Image> imgs = new java.util.ArrayList<>();
+        for (Path p : org.nextscale.core.data.SourceImages.list(images.toString()).files())
+            imgs.add(org.nextscale.core.data.ImageFiles.read(p, "auto").unit());
+        int n = edits > 0 ? edits : 10;
+        Path modelFile = model.model != null ? model.model : ShippedModel.path();
+        ConsoleProgress progress = new ConsoleProgress();
+        try (VarModel m = model.load(modelFile)) {
+            if (!m.config().hasTransformer()) throw new IllegalArgumentException(modelFile + " holds no transformer: edits need a model written by train");
+            Map<String, Object> e = EditEvaluation.onImages(m, imgs, n, sampling.seed, progress, progress.cancelToken());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(e) + "\n" : EditEvaluation.imagesTable(e));
+            out.flush();
+        } finally {
+            progress.finish();
+        }
+        return 0;
+    }
+
     @Option(names = "--edits", defaultValue = "0", paramLabel = "N", description = "also measure edits on N test images: FD of in-painted "
             + "images (seam blend and plain, and the tokenizer's floor), seam scores, and the detail of large-image fills at their own "
             + "scale against the whole-image fit (default: ${DEFAULT-VALUE} = skip)")
     int edits;
 
+    @Option(names = "--images", paramLabel = "PATH", description = "instead of the Fashion-MNIST measures: in-paint --edits N boxes (default 10) of "
+            + "these held-out images (a file or a folder) at their own scale, and report the kept pixels, the seam score and the fill's detail")
+    Path images;
+
     @Override
     public Integer call() throws Exception {
+        if (images != null) return heldOut();
         if (edits < 0) throw new IllegalArgumentException("--edits must be 0 (skip) or a number of test images, got " + edits);
         Evaluator.Settings settings = new Evaluator.Settings(n, sampling.seed, batch, KnnPrecisionRecall.DEFAULT_K);
         Path modelFile = model.model != null ? model.model : ShippedModel.path();

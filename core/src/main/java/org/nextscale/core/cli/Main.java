@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 TrainTokenizerCommand.class,
                 TrainCommand.class,
+                ExampleDataCommand.class,
         })
 public final class Main implements Runnable {
 

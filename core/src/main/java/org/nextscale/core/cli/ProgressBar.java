@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 import org.nextscale.core.api.TrainEvent;
 import org.nextscale.core.api.TrainListener;
+import org.nextscale.core.api.TrainPreview;
+import org.nextscale.core.api.ValidationEvent;
 
 /**
  * The training progress bar on stderr: step/total, loss, accuracy, images/s and time left, redrawn in place
@@ -46,6 +48,22 @@ final class ProgressBar implements TrainListener {
         if (barShown) { out.print("\r\033[K"); barShown = false; }
         out.println(message);
         out.flush();
+    }
+
+    /** Each validation on a line of its own: the validation loss, the best so far, and the training loss since the last one. */
+    @Override
+    public synchronized void onValidation(ValidationEvent e) {
+        onMessage(e.describe());
+    }
+
+    private boolean previewNamed;
+
+    /** The first preview's files are named once (they are rewritten in place every preview_every steps). */
+    @Override
+    public synchronized void onPreview(TrainPreview p) {
+        if (previewNamed) return;
+        previewNamed = true;
+        onMessage("loss plot " + p.lossPlotFile() + (p.pictureFile() != null ? ", preview " + p.pictureFile() : "") + " (rewritten as the run goes)");
     }
 
     static String line(TrainEvent e) {

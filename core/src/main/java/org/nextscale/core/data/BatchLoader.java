@@ -5,15 +5,15 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Prepares the batches of steps [first, end) on a background thread, a few steps ahead, so the engine does
- * not wait for host-side work (gathering, flipping, normalising). The batch of a step depends on the step
- * alone ({@link DataOrder}), so prefetching changes no result. Errors in the maker surface from
+ * not wait for host-side work (gathering, flipping, cutting patches). The batch of a step depends on the step
+ * alone ({@link DataOrder}, {@link Patches}), so prefetching changes no result. Errors in the maker surface from
  * {@link #next()}.
  */
 public final class BatchLoader<T> implements AutoCloseable {
 
-    /** Builds the batch of one step from its image indices and flips (runs on the loader thread). */
+    /** Builds the batch of one step, a pure function of the step (runs on the loader thread). */
     public interface Maker<T> {
-        T make(long step, int[] indices, boolean[] flips) throws Exception;
+        T make(long step) throws Exception;
     }
 
     private record Item<T>(T value, Throwable error) {}
@@ -22,13 +22,13 @@ public final class BatchLoader<T> implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    public BatchLoader(DataOrder order, long first, long end, int prefetch, Maker<T> maker) {
+    public BatchLoader(long first, long end, int prefetch, Maker<T> maker) {
         this.queue = new ArrayBlockingQueue<>(Math.max(1, prefetch));
         this.thread = new Thread(() -> {
             for (long s = first; s < end && !closed; s++) {
                 Item<T> item;
                 try {
-                    item = new Item<>(maker.make(s, order.indices(s), order.flips(s)), null);
+                    item = new Item<>(maker.make(s), null);
                 } catch (Throwable e) {
                     item = new Item<>(null, e);
                 }

@@ -35,6 +35,12 @@ public final class Datasets {
         return ImageFit.fit(set, size, channels);
     }
 
+    /** 3 when any image a folder or file list names is in colour, else 1 (from the files' headers). */
+    public static int folderChannels(String spec) throws IOException {
+        SourceImages.FileList files = SourceImages.list(spec.trim());
+        return SourceImages.headers(files.files()).stream().anyMatch(SourceImages.Header::colour) ? 3 : 1;
+    }
+
     /** Number of channels the data set naturally has (to pick a tokenizer's in_channels). */
     public static int naturalChannels(String spec) {
         String s = spec.trim().toLowerCase();

@@ -80,6 +80,11 @@ public final class ImageFiles {
         return loaded(img, name, rangeSpec);
     }
 
+    /** A decoded picture (one page of a file) in the model's units by the value range option, as {@link #read(Path, String)} maps a file. */
+    static Image toUnit(BufferedImage img, String name, String rangeSpec) {
+        return loaded(img, name, rangeSpec).unit();
+    }
+
     private static Loaded loaded(BufferedImage img, String name, String rangeSpec) {
         int bits = bits(img);
         Image raw = raw(img, name);

@@ -277,6 +277,18 @@ public final class ModelFile {
         }
     }
 
+    /** The bytes of a small entry of a model file (e.g. training.json), or null when it has none (1 MB at most). */
+    public static byte[] readEntry(Path file, String entry) throws IOException {
+        try (ZipFile zip = open(file)) {
+            ZipEntry e = zip.getEntry(entry);
+            if (e == null) return null;
+            if (e.getSize() > (1 << 20)) throw new IOException(file.getFileName() + ": " + entry + " is larger than 1 MB");
+            try (java.io.InputStream in = zip.getInputStream(e)) {
+                return in.readNBytes(1 << 20);
+            }
+        }
+    }
+
     private static ZipFile open(Path file) throws IOException {
         String name = String.valueOf(file.getFileName());
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString());

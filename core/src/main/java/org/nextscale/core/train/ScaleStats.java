@@ -36,6 +36,31 @@ final class ScaleStats {
         return total / len;
     }
 
+    /** Mean loss per scale of one (2, L) per-position result (see {@link #add}). */
+    double[] lossPerScale(float[] perPos) {
+        double[] out = new double[patchNums.size()];
+        int b = 0;
+        for (int k = 0; k < patchNums.size(); k++) {
+            int n = patchNums.get(k) * patchNums.get(k);
+            for (int j = b; j < b + n; j++) out[k] += perPos[j];
+            out[k] /= n;
+            b += n;
+        }
+        return out;
+    }
+
+    /** Mean accuracy over all positions of one (2, L) per-position result. */
+    static double accuracy(float[] perPos, int len) {
+        double a = 0;
+        for (int j = 0; j < len; j++) a += perPos[len + j];
+        return a / len;
+    }
+
+    /** "1x1", "2x2", ... (raster: the last scale's side). */
+    java.util.List<String> names() {
+        return patchNums.stream().map(p -> p + "x" + p).toList();
+    }
+
     String describe() {
         if (steps == 0) return "";
         StringBuilder s = new StringBuilder(raster ? "raster tokens: " : "per scale (loss/acc): ");

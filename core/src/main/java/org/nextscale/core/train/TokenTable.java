@@ -11,6 +11,8 @@ import java.util.Locale;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.data.TrainingData;
+import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.tokenizer.RasterCodes;
 import org.nextscale.core.tokenizer.VqVae;
 
@@ -59,7 +61,7 @@ final class TokenTable {
     }
 
     private static short[][] tokenize(VqVae vae, LabeledImages data, boolean raster, boolean flip, NDManager manager, CancelToken cancel) {
-        int n = data.size(), c = data.channels(), h = data.height(), w = data.width();
+        int n = data.size();
         short[][] out = new short[n][];
         for (int from = 0; from < n; from += CHUNK) {
             if (cancel != null) cancel.check();
@@ -67,19 +69,38 @@ final class TokenTable {
             int[] idx = new int[to - from];
             boolean[] flips = new boolean[idx.length];
             for (int i = 0; i < idx.length; i++) { idx[i] = from + i; flips[i] = flip; }
-            try (NDManager m = manager.newSubManager()) {
-                NDArray img = m.create(TokenizerTrainer.pixels(data, idx, flips), new Shape(idx.length, c, h, w));
-                NDArray tokens = raster ? RasterCodes.quantize(vae, vae.encode(img)) : NDArrays.concat(new NDList(vae.imgToIdx(img)), 1);
-                long[] flat = tokens.toLongArray();                                   // (n, L)
-                int l = flat.length / idx.length;
-                for (int i = 0; i < idx.length; i++) {
-                    short[] t = new short[l];
-                    for (int j = 0; j < l; j++) t[j] = (short) flat[i * l + j];
-                    out[from + i] = t;
-                }
+            long[] flat = tokens(vae, manager, TrainingData.pixels(data, idx, flips), idx.length, raster);   // (n, L)
+            int l = flat.length / idx.length;
+            for (int i = 0; i < idx.length; i++) {
+                short[] t = new short[l];
+                for (int j = 0; j < l; j++) t[j] = (short) flat[i * l + j];
+                out[from + i] = t;
             }
         }
         return out;
+    }
+
+    /**
+     * Tokens of {@code count} images (B, C, H, W) in [-1, 1], without gradients, in parts of {@link #CHUNK}: (count * L)
+     * int64 in sequence order (raster: the last scale's map quantized directly).
+     */
+    static long[] tokens(VqVae vae, NDManager manager, float[] pixels, int count, boolean raster) {
+        int c = vae.config().channels(), size = vae.config().imageSize(), n = c * size * size;
+        long[] out = null;
+        int len = 0;
+        try (NoGrad off = new NoGrad()) {
+            for (int from = 0; from < count; from += CHUNK) {
+                int b = Math.min(CHUNK, count - from);
+                try (NDManager m = manager.newSubManager()) {
+                    NDArray img = m.create(java.util.Arrays.copyOfRange(pixels, from * n, (from + b) * n), new Shape(b, c, size, size));  // (b, C, H, W)
+                    NDArray tokens = raster ? RasterCodes.quantize(vae, vae.encode(img)) : NDArrays.concat(new NDList(vae.imgToIdx(img)), 1); // (b, L)
+                    long[] flat = tokens.toLongArray();
+                    if (out == null) { len = flat.length / b; out = new long[count * len]; }
+                    System.arraycopy(flat, 0, out, from * len, flat.length);
+                }
+            }
+        }
+        return out == null ? new long[0] : out;
     }
 
     /** Tokens of the batch's images (B * L, int64), the mirrored version where flipped. */

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.nn.Ops;
 import org.nextscale.core.tokenizer.TrainOutput;
 import org.nextscale.core.tokenizer.VqVae;
@@ -103,6 +104,30 @@ final class TokenizerStep {
         }
         return disc == null ? new Result(loss, usage, Double.NaN, Double.NaN, Double.NaN)
                 : new Result(loss, usage, discLoss, genLoss, lambdaSum);
+    }
+
+    /**
+     * The tokenizer loss without the adversarial term (L1 + L2 + VQ, as {@link #run} computes it) of {@code count}
+     * images, in parts of {@code chunk}, without gradients: the validation loss; and the reconstructions' PSNR in dB
+     * (values in [0, 1], over the pooled squared error).
+     */
+    double[] evaluate(NDManager parent, float[] pixels, int count, int chunk) {
+        int c = vae.config().channels(), size = vae.config().imageSize(), n = c * size * size;
+        double sum = 0, squared = 0;
+        try (NoGrad off = new NoGrad()) {
+            for (int from = 0; from < count; from += chunk) {
+                int b = Math.min(chunk, count - from);
+                try (NDManager m = parent.newSubManager()) {
+                    NDArray img = m.create(Arrays.copyOfRange(pixels, from * n, (from + b) * n), new Shape(b, c, size, size));   // (b, C, H, W)
+                    TrainOutput t = vae.forwardTrain(img);
+                    NDArray diff = t.out().sub(img);
+                    float mse = diff.clip(-2f, 2f).square().mean().getFloat();      // on [-1, 1]: 4 times the [0, 1] error
+                    sum += (diff.abs().mean().getFloat() + diff.square().mean().getFloat() + t.vqLoss().getFloat()) * b;
+                    squared += mse * b;
+                }
+            }
+        }
+        return new double[] {sum / count, 10 * Math.log10(4.0 / Math.max(1e-12, squared / count))};
     }
 
     /** Hinge loss of the discriminator on each part's real images and reconstructions; gradients into its weights. */

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +19,12 @@ import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VqVaeConfig;
+import org.nextscale.core.api.Image;
 import org.nextscale.core.data.BatchLoader;
-import org.nextscale.core.data.DataOrder;
 import org.nextscale.core.data.Datasets;
-import org.nextscale.core.data.LabeledImages;
+import org.nextscale.core.data.TrainingData;
+import org.nextscale.core.nn.NoGrad;
+import org.nextscale.core.render.Render;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
@@ -39,11 +43,18 @@ final class TokenizerTrainer {
 
     private TokenizerTrainer() {}
 
-    static ModelConfig config(TrainOptions o, List<String> classNames) {
+    static ModelConfig config(TrainOptions o, List<String> classNames, int channels) {
         VqVaeConfig vq = new VqVaeConfig(o.integer("vocab"), o.integer("z"), o.integer("ch"), o.ints("ch_mult"), o.integer("res_blocks"),
-                o.integer("channels"), true, true, o.real("beta"), 0.5, 4, 3);
-        List<Integer> pn = o.ints("patch_nums");
+                channels, true, true, o.real("beta"), 0.5, 4, 3);
+        List<Integer> pn = o.patchNums();
         return new ModelConfig(ModelConfig.FORMAT_VERSION, pn.get(pn.size() - 1) * vq.downsample(), pn, vq, null, classNames, "var").validate();
+    }
+
+    /** The channels of a new tokenizer: the option, else the data's natural ones (colour if any image is). */
+    private static int channels(TrainOptions o) throws IOException {
+        if (!o.text("channels").isEmpty()) return o.integer("channels");
+        int natural = Datasets.naturalChannels(o.data());
+        return natural > 0 ? natural : Datasets.folderChannels(o.data());
     }
 
     static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
@@ -52,9 +63,9 @@ final class TokenizerTrainer {
         Device device = Devices.parse(o.device());
         Path out = o.path("out") != null ? o.path("out") : Path.of("tokenizer.zip");
         ModelFile.Loaded init = resume == null && o.path("init") != null ? initModel(o.path("init")) : null;
-        ModelConfig probe = init != null ? init.config() : resume != null ? resume.config() : config(o, List.of("images"));
-        LabeledImages data = Datasets.open(o.data(), o.limit(), probe.imageSize(), probe.channels(), o.seed());
-        ModelConfig cfg = resume != null ? resume.config() : init != null ? init.config() : config(o, data.classNames());
+        ModelConfig probe = init != null ? init.config() : resume != null ? resume.config() : config(o, List.of("images"), channels(o));
+        TrainingData data = TrainingData.open(o.dataOptions(probe.imageSize(), probe.channels()), cancel);
+        ModelConfig cfg = resume != null ? resume.config() : init != null ? init.config() : config(o, data.classNames(), probe.channels());
         int steps = o.steps(), batch = o.batch();
         double lr = o.lr(5e-4), wd = o.weightDecay(0.0), clip = o.clip();
         LrSchedule schedule = new LrSchedule(lr, o.warmup(), steps, o.schedule("cos"));
@@ -66,9 +77,8 @@ final class TokenizerTrainer {
         if (discWeight > 0 && Discriminator.logitSide(cfg.imageSize(), discLayers) < 1)
             throw new IllegalArgumentException("training option disc_layers " + discLayers + " is too deep for " + cfg.imageSize()
                     + " px images (each layer halves the side): use at most " + maxDiscLayers(cfg.imageSize()));
-        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %d images %dx%dx%d, %d classes; %d steps of %d%s, lr %.2g, device %s%s%s",
-                data.size(), data.channels(), data.height(), data.width(), data.numClasses(), steps, batch,
-                o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device,
+        listener.onMessage(String.format(Locale.ROOT, "tokenizer: %s; %d steps of %d%s, lr %.2g, device %s%s%s",
+                data.describe(), steps, batch, o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device,
                 decoderOnly ? "; training post_quant_conv and the decoder only" : "",
                 discWeight > 0 ? String.format(Locale.ROOT, "; PatchGAN (%d layers, %d channels) weight %.3g from step %d",
                         discLayers, o.integer("disc_ch"), discWeight, discStart) : ""));
@@ -79,6 +89,7 @@ final class TokenizerTrainer {
             VqVae vae = new VqVae(cfg, params);
             Set<String> trainable = new HashSet<>();
             for (String n : vae.parameterNames()) if (!decoderOnly || VqVae.isDecoderWeight(n)) trainable.add(n);
+            DataSize.warn(data, trainable.stream().mapToLong(n -> params.get(n).size()).sum(), listener);
             AdamW adam = new AdamW(params, trainable, 0.9, 0.95, 1e-8);
             Discriminator disc = null;
             AdamW discAdam = null;
@@ -110,17 +121,20 @@ final class TokenizerTrainer {
                 }
                 return state;
             });
-            DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
+            RunMonitor monitor = run.monitor(List.of(), resume);
+            TrainingData.Batch val = data.validation(VALIDATION_SAMPLES);
             int c = cfg.channels(), size = cfg.imageSize();
             Progress progress = new Progress(PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
             TokenizerStep step = new TokenizerStep(vae);
             int micro = o.microBatch();
             double discLr = o.text("disc_lr").isEmpty() ? lr : o.real("disc_lr");
-            try (BatchLoader<float[]> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> pixels(data, idx, flips))) {
-                for (long s = start; s < steps; s++) {
+            long s = start;
+            try (BatchLoader<TrainingData.Batch> loader = new BatchLoader<>(start, steps, 3, k -> data.batch(k, batch))) {
+                for (; s < steps; s++) {
                     run.checkCancel(s);
-                    float[] px = loader.next();
+                    if (run.stopEarly(s)) break;
+                    float[] px = loader.next().pixels();
                     double loss;
                     try (NDManager sm = root.newSubManager()) {
                         NDArray img = sm.create(px, new Shape(batch, c, size, size));     // (B, C, H, W) in [-1, 1]
@@ -158,11 +172,44 @@ final class TokenizerTrainer {
                     }
                     if (!Double.isFinite(loss)) throw new IllegalStateException("the loss became " + loss + " at step " + (s + 1) + ": lower --lr");
                     progress.step(s + 1, loss, Double.NaN);
+                    boolean evaluate = val.size() > 0 && monitor.evalDue(s + 1);
+                    monitor.step(s + 1, loss, schedule.at(s), evaluate);
+                    if (evaluate) {
+                        double[] v = step.evaluate(root, val.pixels(), val.size(), micro);        // loss, PSNR (dB)
+                        run.note("val_psnr_db", v[1]);
+                        if (run.validated(s + 1, v[0], Double.NaN, null)) progress.resetClock();
+                    }
+                    if (monitor.previewDue(s + 1)) {
+                        monitor.preview(s + 1, val.size() > 0 ? reconstructions(vae, root, val, c, size) : null);
+                        progress.resetClock();
+                    }
                     if (run.checkpointDue(s + 1)) { run.checkpoint(s + 1); progress.resetClock(); }
                 }
             }
-            return run.finish(steps);
+            run.record(data.record());
+            return run.finish(s);
         }
+    }
+
+    /** Validation images the runs judge by: at most this many, always the same ones. */
+    static final int VALIDATION_SAMPLES = 512;
+
+    /** The preview: up to 8 validation images (top row) above their reconstructions (bottom row). */
+    private static Image reconstructions(VqVae vae, NDManager root, TrainingData.Batch val, int c, int size) {
+        int n = Math.min(8, val.size()), len = c * size * size;
+        List<Image> cells = new ArrayList<>();
+        float[] recon;
+        try (NDManager m = root.newSubManager(); NoGrad ng = new NoGrad()) {
+            NDArray img = m.create(Arrays.copyOf(val.pixels(), n * len), new Shape(n, c, size, size));
+            recon = vae.idxToImg(vae.imgToIdx(img)).toFloatArray();                          // (n, C, H, W) in [-1, 1]
+        }
+        for (float[] src : List.of(Arrays.copyOf(val.pixels(), n * len), recon))
+            for (int i = 0; i < n; i++) {
+                float[] d = new float[len];
+                for (int j = 0; j < len; j++) d[j] = Math.max(0f, Math.min(1f, (src[i * len + j] + 1f) / 2f));
+                cells.add(Render.enlarge(new Image(c, size, size, d), Math.max(1, 96 / size)));
+            }
+        return Render.grid(cells, n, 2);
     }
 
     /** The model a run starts from (init=...); its transformer, if any, is carried along unchanged. */
@@ -180,19 +227,6 @@ final class TokenizerTrainer {
         int l = 1;
         while (Discriminator.logitSide(size, l + 1) >= 1) l++;
         return l;
-    }
-
-    /** The batch's images as (B, C, H, W) floats in [-1, 1], flipped where asked. */
-    static float[] pixels(LabeledImages data, int[] idx, boolean[] flips) {
-        int n = data.channels() * data.height() * data.width();
-        float[] px = new float[idx.length * n];
-        float[] tmp = new float[n];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(data.images()[idx[i]], 0, tmp, 0, n);
-            if (flips[i]) DataOrder.flipInPlace(tmp, data.channels(), data.height(), data.width());
-            for (int j = 0; j < n; j++) px[i * n + j] = tmp[j] * 2f - 1f;
-        }
-        return px;
     }
 
     static void save(Path out, ModelConfig cfg, Params params) throws IOException {

@@ -50,8 +50,20 @@ public final class TrainOptions {
         run("out", Kind.PATH, "", "model file to write (default tokenizer.zip / var.zip)");
         run("resume", Kind.PATH, "", "checkpoint to continue from");
         run("checkpoint_every", Kind.INT, "500", "write a checkpoint every N steps (0: only at the end)");
-        run("limit", Kind.INT, "0", "use at most N images (0: all)");
-        run("flip", Kind.BOOL, "false", "random left-right flips");
+        run("limit", Kind.INT, "0", "use at most N images (0: all; for images of any size, the first N files)");
+        run("flip", Kind.BOOL, "false", "random left-right flips of whole images (patches: see augment)");
+        run("scale", Kind.TEXT, "auto", "image pixels per model pixel: auto (images larger than the model train as random patches at their own "
+                + "resolution, smaller ones whole), a number (patches at 1/scale resolution), or fit (every image fitted whole, as before)");
+        run("range", Kind.TEXT, "auto", "raw values mapped to 0..1: auto (8-bit 0..255, 16/32-bit each image's 0.1-99.9 percentiles), full, or LOW,HIGH");
+        run("val", Kind.FLOAT, "0.1", "fraction held out for validation (whole images, or parts of large images that no patch straddles); 0 = none");
+        run("eval_every", Kind.INT, "100", "validate every N steps (and at the end), keeping the best model as NAME.best.zip; 0 = never");
+        run("patience", Kind.INT, "0", "stop when N validations in a row found no lower validation loss; 0 = never");
+        run("minutes", Kind.FLOAT, "0", "stop after this many minutes of training (the best model and a checkpoint kept); 0 = no limit");
+        run("preview_every", Kind.INT, "500", "write NAME.loss.png and NAME.preview.png every N steps (and at the end); 0 = never");
+        run("foreground", Kind.FLOAT, "0.4", "patches only where the image, max-filtered over half a patch, exceeds this fraction of its "
+                + "99.9th percentile (CSBDeep's background filter); 0 = off");
+        run("augment", Kind.TEXT, "auto", "none, flip, dihedral (flips and 90-degree rotations) or auto (patches: dihedral, for data of any "
+                + "orientation such as microscopy; whole images: flip when flip=true)");
         run("warmup", Kind.INT, "", "warm-up steps (default 2% of steps, at least 1)");
         run("schedule", Kind.TEXT, "", "decay after warm-up: cos or lin (default cos tokenizer, lin transformer)");
         run("weight_decay", Kind.FLOAT, "", "AdamW decoupled weight decay (default 0.0 tokenizer, 0.05 transformer)");
@@ -65,8 +77,9 @@ public final class TrainOptions {
         tokenizer("ch_mult", Kind.INTS, "1,2,2", "channel multiplier per level; downsampling is 2^(levels-1)");
         tokenizer("res_blocks", Kind.INT, "1", "residual blocks per level");
         tokenizer("patch_nums", Kind.INTS, "1,2,3,4,6,8", "token-map side per scale; the last times the downsampling is the image size");
-        tokenizer("image_size", Kind.INT, "", "image side in pixels (default: last patch_num x downsampling)");
-        tokenizer("channels", Kind.INT, "1", "image channels: 1 gray, 3 RGB");
+        tokenizer("image_size", Kind.INT, "", "model side in pixels (the patch side for large images): 16, 32, 64 or 128 picks patch_nums "
+                + "for it (default: last patch_num x downsampling, 32)");
+        tokenizer("channels", Kind.INT, "", "image channels: 1 gray, 3 RGB (default: the data's)");
         tokenizer("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
         tokenizer("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
         tokenizer("train_part", Kind.TEXT, "all", "all, or decoder: train only post_quant_conv and the decoder (needs init; tokens stay unchanged)");
@@ -232,6 +245,29 @@ public final class TrainOptions {
     // ---- typed accessors of the common keys -------------------------------------------------------
 
     public String data() { return text("data"); }
+
+    /** patch_nums as given, else the preset for image_size (16, 32, 64, 128), else the default. */
+    public List<Integer> patchNums() {
+        if (isGiven("patch_nums") || text("image_size").isEmpty()) return ints("patch_nums");
+        int down = 1 << (ints("ch_mult").size() - 1);
+        List<Integer> preset = switch (integer("image_size") / down) {
+            case 4 -> List.of(1, 2, 3, 4);
+            case 8 -> List.of(1, 2, 3, 4, 6, 8);
+            case 16 -> List.of(1, 2, 3, 4, 5, 6, 8, 10, 13, 16);
+            case 32 -> List.of(1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 24, 32);
+            default -> null;
+        };
+        if (preset == null || integer("image_size") % down != 0)
+            throw new IllegalArgumentException("training option image_size " + text("image_size") + " has no preset scales: use 16, 32, 64 or 128 "
+                    + "(with ch_mult 1,2,2), or give patch_nums whose last times the downsampling " + down + " is the size");
+        return preset;
+    }
+
+    /** The data options of {@link org.nextscale.core.data.TrainingData} for a model of {@code side} px and {@code channels}. */
+    public org.nextscale.core.data.TrainingData.Options dataOptions(int side, int channels) {
+        return new org.nextscale.core.data.TrainingData.Options(data(), limit(), side, channels, text("scale"), text("range"), real("val"),
+                isGiven("val"), real("foreground"), text("augment"), flip(), seed());
+    }
     public int steps() { return integer("steps"); }
     public int batch() { return integer("batch"); }
     /** Images per forward/backward pass: micro_batch, or the whole batch when it is 0. */
@@ -320,11 +356,11 @@ public final class TrainOptions {
         if (!List.of("var", "raster").contains(order())) throw new IllegalArgumentException("training option order must be var or raster, got '" + text("order") + "'");
         String sch = text("schedule").toLowerCase(Locale.ROOT);
         if (!sch.isEmpty() && !List.of("cos", "lin").contains(sch)) throw new IllegalArgumentException("training option schedule must be cos or lin, got '" + sch + "'");
-        int c = integer("channels");
+        int c = text("channels").isEmpty() ? 1 : integer("channels");
         if (c != 1 && c != 3) throw new IllegalArgumentException("training option channels must be 1 (gray) or 3 (RGB), got " + c);
         if (integer("width") % integer("heads") != 0)
             throw new IllegalArgumentException("training option width (" + integer("width") + ") must be divisible by heads (" + integer("heads") + ")");
-        List<Integer> pn = ints("patch_nums");
+        List<Integer> pn = patchNums();
         if (pn.isEmpty()) throw new IllegalArgumentException("training option patch_nums is empty");
         for (int i = 0; i < pn.size(); i++)
             if (pn.get(i) <= 0 || (i > 0 && pn.get(i) <= pn.get(i - 1)))
@@ -336,6 +372,17 @@ public final class TrainOptions {
                 throw new IllegalArgumentException("training option ch (" + integer("ch") + ") times every ch_mult must be a multiple of 32 (group norm uses 32 groups)");
         int down = 1 << (ints("ch_mult").size() - 1);
         int size = pn.get(pn.size() - 1) * down;
+        double v = real("val");
+        if (!(v >= 0 && v < 1)) throw new IllegalArgumentException("training option val must be at least 0 and below 1 (the held-out fraction), got " + text("val"));
+        nonNegative("eval_every");
+        nonNegative("patience");
+        nonNegative("preview_every");
+        if (real("minutes") < 0) throw new IllegalArgumentException("training option minutes must be >= 0 (0 = no limit), got " + text("minutes"));
+        if (real("foreground") < 0) throw new IllegalArgumentException("training option foreground must be >= 0 (0 = off), got " + text("foreground"));
+        if (!List.of("auto", "none", "flip", "dihedral").contains(text("augment").toLowerCase(Locale.ROOT)))
+            throw new IllegalArgumentException("training option augment must be auto, none, flip or dihedral, got '" + text("augment") + "'");
+        org.nextscale.core.api.PixelScale.parse(text("scale"));
+        org.nextscale.core.api.ValueRange.resolve(text("range"), new float[] {0, 1}, 16);
         if (!text("image_size").isEmpty() && integer("image_size") != size)
             throw new IllegalArgumentException("training option image_size " + text("image_size") + " does not match the last patch_num " + pn.get(pn.size() - 1)
                     + " x downsampling " + down + " = " + size + "; change patch_nums or ch_mult");

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
+import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.nn.Ops;
 import org.nextscale.core.tokenizer.VqVae;
 import org.nextscale.core.transformer.VarTransformer;
@@ -50,6 +51,41 @@ final class VarStep {
      * @param tokens (B * L) int64 tokens of the batch in sequence order
      * @param labels (B) class labels, already label-dropped
      */
+    /**
+     * The loss of {@code labels.length} sequences (real labels, no dropout) in parts of {@code chunk}, without gradients:
+     * the validation loss, with its per-position statistics as {@link #run} reports them. No label smoothing.
+     */
+    Result evaluate(NDManager parent, long[] tokens, long[] labels, int chunk) {
+        int count = labels.length, len = table.length();
+        double[] sums = new double[2 * len];
+        double loss = 0;
+        try (NoGrad off = new NoGrad()) {
+            for (int from = 0; from < count; from += chunk) {
+                int b = Math.min(chunk, count - from);
+                try (NDManager m = parent.newSubManager()) {
+                    NDArray tok = m.create(Arrays.copyOfRange(tokens, from * len, (from + b) * len), new Shape(b, len));   // (b, L) int64
+                    NDArray lab = m.create(Arrays.copyOfRange(labels, from, from + b), new Shape(b));                      // (b) int64
+                    NDArray logits = var.forward(lab, input(tok));                                                         // (b, L, V)
+                    NDArray nll = logits.logSoftmax(-1).gather(tok.expandDims(-1), -1).squeeze(-1).neg();                 // (b, L)
+                    NDArray hit = logits.argMax(-1).eq(tok).toType(DataType.FLOAT32, false);                               // (b, L)
+                    float[] s = NDArrays.stack(new NDList(nll.sum(new int[] {0}), hit.sum(new int[] {0}))).toFloatArray();  // (2, L)
+                    for (int i = 0; i < s.length; i++) sums[i] += s[i];
+                    loss += nll.mean().getFloat() * b;
+                }
+            }
+        }
+        float[] perPosition = new float[2 * len];
+        for (int i = 0; i < perPosition.length; i++) perPosition[i] = (float) (sums[i] / count);
+        return new Result(loss / count, perPosition);
+    }
+
+    /** The transformer's input for tokens (b, L): the embedded tokens of every scale but the last (raster: every token but the last). */
+    private NDArray input(NDArray tok) {
+        return raster
+                ? vae.quantizer().embed(tok.get(":, :-1"))                    // (b, N-1, Cvae)
+                : vae.quantizer().idxToVarInput(table.split(tok));            // (b, L-1, Cvae)
+    }
+
     Result run(NDManager parent, long[] tokens, long[] labels, int micro) {
         int batch = labels.length, len = table.length();
         if (micro <= 0 || batch % micro != 0) throw new IllegalArgumentException("micro-batch " + micro + " does not divide the batch " + batch);
@@ -60,9 +96,7 @@ final class VarStep {
             try (NDManager m = parent.newSubManager()) {
                 NDArray tok = m.create(Arrays.copyOfRange(tokens, p * micro * len, (p + 1) * micro * len), new Shape(micro, len)); // (b, L) int64
                 NDArray lab = m.create(Arrays.copyOfRange(labels, p * micro, (p + 1) * micro), new Shape(micro));              // (b) int64
-                NDArray input = raster
-                        ? vae.quantizer().embed(tok.get(":, :-1"))                    // (b, N-1, Cvae)
-                        : vae.quantizer().idxToVarInput(table.split(tok));            // (b, L-1, Cvae)
+                NDArray input = input(tok);
                 NDArray logits, nll, partLoss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     logits = var.forward(lab, input);                                 // (b, L, V)

@@ -15,11 +15,14 @@ import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VarConfig;
+import org.nextscale.core.api.Image;
+import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.data.BatchLoader;
 import org.nextscale.core.data.DataOrder;
-import org.nextscale.core.data.Datasets;
-import org.nextscale.core.data.LabeledImages;
 import org.nextscale.core.data.SeededRandom;
+import org.nextscale.core.data.TrainingData;
+import org.nextscale.core.render.Render;
+import org.nextscale.core.transformer.Sampler;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.Params;
@@ -43,19 +46,34 @@ final class VarTrainer {
 
     private VarTrainer() {}
 
-    /** One step's inputs prepared on the loader thread. */
-    record Batch(long[] tokens, long[] labels) {}
+    /** One step's inputs prepared on the loader thread: tokens (whole images, token tables) or patch pixels to tokenize. */
+    record Batch(long[] tokens, float[] pixels, long[] labels) {}
 
-    /** The training set: images to tokenize, or a token table read from a file. */
-    private record Data(LabeledImages images, TokenFile.Contents tokens) {
-        int size() { return images != null ? images.size() : tokens.size(); }
+    /** The training set: images or patches ({@link TrainingData}), or a token table read from a file, split here. */
+    private record Data(TrainingData images, TokenFile.Contents tokens, TokenFile.Contents valTokens) {
+        int size() { return images != null ? (int) Math.min(Integer.MAX_VALUE, images.size()) : tokens.size(); }
         int numClasses() { return classNames().size(); }
         List<String> classNames() { return images != null ? images.classNames() : tokens.classNames(); }
-        int[] labels() { return images != null ? images.labels() : tokens.labels(); }
+        String describe(Path file) {
+            return images != null ? images.describe() : String.format(Locale.ROOT, "the token table %s: %d images, %d held out for validation", file,
+                    tokens.size() + (valTokens == null ? 0 : valTokens.size()), valTokens == null ? 0 : valTokens.size());
+        }
     }
 
-    private static Data open(TrainOptions o, ModelConfig tc, TokenFile.Contents tokens) throws IOException {
-        return tokens != null ? new Data(null, tokens) : new Data(Datasets.open(o.data(), o.limit(), tc.imageSize(), tc.channels(), o.seed()), null);
+    private static Data open(TrainOptions o, ModelConfig tc, TokenFile.Contents tokens, CancelToken cancel) throws IOException {
+        if (tokens == null) return new Data(TrainingData.open(o.dataOptions(tc.imageSize(), tc.channels()), cancel), null, null);
+        boolean[] held = TrainingData.heldOut(tokens.size(), !o.isGiven("val") && tokens.size() < TrainingData.MIN_SPLIT ? 0 : o.real("val"));
+        if (held == null) return new Data(null, tokens, null);
+        return new Data(null, rows(tokens, held, false), rows(tokens, held, true));
+    }
+
+    private static TokenFile.Contents rows(TokenFile.Contents c, boolean[] held, boolean want) {
+        java.util.List<Integer> idx = new java.util.ArrayList<>();
+        for (int i = 0; i < held.length; i++) if (held[i] == want) idx.add(i);
+        int[] labels = new int[idx.size()];
+        short[][] tok = new short[idx.size()][];
+        for (int i = 0; i < idx.size(); i++) { labels[i] = c.labels()[idx.get(i)]; tok[i] = c.tokens()[idx.get(i)]; }
+        return new TokenFile.Contents(c.tokenizerId(), c.patchNums(), c.classNames(), labels, tok);
     }
 
     /** The token table of option tokens, checked against the tokenizer before any work; null without the option. */
@@ -122,7 +140,7 @@ final class VarTrainer {
         if (resume != null) {
             cfg = resume.config();
             weights = resume.weights();
-            data = open(o, cfg, tokens(o, cfg, cfg.order(), TokenFile.tokenizerId(cfg, weights)));
+            data = open(o, cfg, tokens(o, cfg, cfg.order(), TokenFile.tokenizerId(cfg, weights)), cancel);
             if (data.numClasses() != cfg.var().numClasses())
                 throw new IllegalArgumentException("the data set has " + data.numClasses() + " classes but the checkpoint was trained on " + cfg.var().numClasses());
         } else {
@@ -133,7 +151,7 @@ final class VarTrainer {
             ModelFile.Loaded init = initPath == null ? null : ModelFile.load(initPath);
             ModelFile.Loaded tok = tokPath == null ? init : ModelFile.load(tokPath);
             ModelConfig tc = tok.config();
-            data = open(o, tc, tokens(o, tc, o.order(), TokenFile.tokenizerId(tc, tok.weights())));
+            data = open(o, tc, tokens(o, tc, o.order(), TokenFile.tokenizerId(tc, tok.weights())), cancel);
             VarConfig vc = init == null
                     ? new VarConfig(data.numClasses(), o.integer("depth"), o.integer("width"), o.integer("heads"), 4.0, 1e-6, false, true, o.real("cond_drop"))
                     : startingTransformer(o, initPath, init, tokPath, tok, data.classNames());
@@ -159,13 +177,29 @@ final class VarTrainer {
             VarTransformer var = new VarTransformer(cfg.var(), layout, cfg.vqvae().vocabSize(), cfg.vqvae().zChannels(), params);
             long paramCount = 0;
             for (String n : var.weightNames()) paramCount += params.get(n).size();
-            listener.onMessage(String.format(Locale.ROOT, "%s: %d images, %d classes, %d tokens per image, transformer depth %d width %d (%.2fM parameters); %d steps of %d%s, lr %.2g, device %s",
-                    raster ? "raster" : "var", data.size(), numClasses, layout.length(), cfg.var().depth(), cfg.var().embedDim(),
+            listener.onMessage(String.format(Locale.ROOT, "%s: %s; %d classes, %d tokens per image, transformer depth %d width %d (%.2fM parameters); %d steps of %d%s, lr %.2g, device %s",
+                    raster ? "raster" : "var", data.describe(o.path("tokens")), numClasses, layout.length(), cfg.var().depth(), cfg.var().embedDim(),
                     paramCount / 1e6, steps, batch, o.microBatch() < batch ? " in micro-batches of " + o.microBatch() : "", lr, device));
+            if (data.images() != null) DataSize.warn(data.images(), paramCount, listener);
 
+            boolean patches = data.images() != null && data.images().isPatches();
             TokenTable table = data.tokens() != null ? TokenTable.of(cfg.patchNums(), data.tokens().tokens())
-                    : TokenTable.build(vae, data.images(), raster, o.flip(), batch, root, listener, cancel);
+                    : patches ? TokenTable.of(raster ? List.of(last) : cfg.patchNums(), new short[0][])
+                    : TokenTable.build(vae, data.images().trainImages(), raster, data.images().flips(), batch, root, listener, cancel);
             if (data.tokens() != null) listener.onMessage("read the tokens of " + data.size() + " images from " + o.path("tokens"));
+            long[] valTokens, valLabels;                                      // (n * L) and (n): the held-out data, tokenized once
+            if (data.images() != null) {
+                TrainingData.Batch v = data.images().validation(TokenizerTrainer.VALIDATION_SAMPLES);
+                valTokens = TokenTable.tokens(vae, root, v.pixels(), v.size(), raster);
+                valLabels = v.labels();
+            } else {
+                TokenFile.Contents v = data.valTokens();
+                int n = v == null ? 0 : Math.min(TokenizerTrainer.VALIDATION_SAMPLES, v.size());
+                valTokens = TokenTable.of(cfg.patchNums(), v == null ? new short[0][] : java.util.Arrays.copyOf(v.tokens(), n)).gather(
+                        java.util.stream.IntStream.range(0, n).toArray(), new boolean[n]);
+                valLabels = new long[n];
+                for (int i = 0; i < n; i++) valLabels[i] = v.labels()[i];
+            }
             AdamW adam = new AdamW(params, new HashSet<>(var.weightNames()), 0.9, 0.95, 1e-8);
             ScaleStats stats = new ScaleStats(raster ? java.util.List.of(last) : cfg.patchNums(), raster);
             long start = 0;
@@ -183,30 +217,45 @@ final class VarTrainer {
                 listener.onMessage("the transformer starts from the one in " + o.path("init") + " (fresh optimizer and learning-rate schedule)");
             }
             run.setExtra(extra);
-            DataOrder order = new DataOrder(data.size(), batch, o.seed(), o.flip());
+            Path tokFile = resume == null ? (o.path("tokenizer") != null ? o.path("tokenizer") : o.path("init")) : null;
+            JsonObject tokRecord = tokFile == null ? null : tokenizerRecord(tokFile);
+            if (tokRecord != null) run.note("tokenizer", tokRecord);
+            RunMonitor monitor = run.monitor(stats.names(), resume);
             int len = table.length();
             long seed = o.seed();
-            int[] dataLabels = data.labels();
+            DataOrder order = data.images() == null ? new DataOrder(data.size(), batch, seed, false) : patches ? null : data.images().order(batch);
+            int[] dataLabels = data.images() == null ? data.tokens().labels() : patches ? null : data.images().trainImages().labels();
             Progress progress = new Progress(raster ? "raster" : PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
             VarStep step = new VarStep(var, vae, table, raster, smooth);
             int micro = o.microBatch();
-            try (BatchLoader<Batch> loader = new BatchLoader<>(order, start, steps, 3, (s, idx, flips) -> {
-                SeededRandom r = SeededRandom.of(seed, DROP_STREAM, s);
-                long[] labels = new long[idx.length];
-                for (int i = 0; i < idx.length; i++) {
-                    labels[i] = dataLabels[idx[i]];
-                    if (r.nextFloat() < condDrop) labels[i] = numClasses;
+            long s = start;
+            try (BatchLoader<Batch> loader = new BatchLoader<>(start, steps, 3, k -> {
+                SeededRandom r = SeededRandom.of(seed, DROP_STREAM, k);
+                long[] labels;
+                Batch b;
+                if (patches) {
+                    TrainingData.Batch p = data.images().batch(k, batch);
+                    labels = p.labels();
+                    b = new Batch(null, p.pixels(), labels);
+                } else {
+                    int[] idx = order.indices(k);
+                    labels = new long[idx.length];
+                    for (int i = 0; i < idx.length; i++) labels[i] = dataLabels[idx[i]];
+                    b = new Batch(table.gather(idx, order.flips(k)), null, labels);
                 }
-                return new Batch(table.gather(idx, flips), labels);
+                for (int i = 0; i < labels.length; i++) if (r.nextFloat() < condDrop) labels[i] = numClasses;
+                return b;
             })) {
-                for (long s = start; s < steps; s++) {
+                for (; s < steps; s++) {
                     run.checkCancel(s);
+                    if (run.stopEarly(s)) break;
                     Batch b = loader.next();
+                    long[] tokens = b.tokens() != null ? b.tokens() : TokenTable.tokens(vae, root, b.pixels(), batch, raster);
                     VarStep.Result r = null;
                     double norm = Double.NaN;
                     for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
-                        r = step.run(root, b.tokens(), b.labels(), micro);          // gradients of the whole batch
+                        r = step.run(root, tokens, b.labels(), micro);          // gradients of the whole batch
                         norm = adam.gradientNorm();
                         if (guard.accept(norm)) break;
                         adam.zeroGradients();
@@ -220,10 +269,50 @@ final class VarTrainer {
                         listener.onMessage("step " + (s + 1) + ": " + stats.describe());
                         stats.reset();
                     }
+                    boolean evaluate = valLabels.length > 0 && monitor.evalDue(s + 1);
+                    monitor.step(s + 1, loss, schedule.at(s), evaluate);
+                    if (evaluate) {
+                        VarStep.Result v = step.evaluate(root, valTokens, valLabels, micro);
+                        if (run.validated(s + 1, v.loss(), ScaleStats.accuracy(v.perPosition(), len), stats.lossPerScale(v.perPosition())))
+                            progress.resetClock();
+                    }
+                    if (monitor.previewDue(s + 1)) {
+                        monitor.preview(s + 1, raster ? null : samples(var, vae, root, numClasses, cfg.imageSize(), cfg.channels()));
+                        progress.resetClock();
+                    }
                     if (run.checkpointDue(s + 1)) { run.checkpoint(s + 1); progress.resetClock(); }
                 }
             }
-            return run.finish(steps);
+            if (data.images() != null) run.record(data.images().record());
+            return run.finish(s);
         }
+    }
+
+    /** The tokenizer file's own training.json (its data and validation PSNR), or its "tokenizer" section when it is a full model. */
+    private static JsonObject tokenizerRecord(Path file) {
+        try {
+            byte[] b = org.nextscale.core.model.ModelFile.readEntry(file, TrainRun.TRAINING_ENTRY);
+            if (b == null) return null;
+            JsonObject j = com.google.gson.JsonParser.parseString(new String(b, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+            return j.has("tokenizer") && j.get("tokenizer").isJsonObject() ? j.getAsJsonObject("tokenizer") : j;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The preview: a row of 4 samples per class (at most 10 classes), the default sampling settings, seed 0. */
+    private static Image samples(VarTransformer var, VqVae vae, NDManager root, int numClasses, int size, int channels) {
+        int classes = Math.min(10, numClasses), per = 4, len = channels * size * size;
+        long[] labels = new long[classes * per];
+        for (int i = 0; i < labels.length; i++) labels[i] = i / per;
+        float[] px;
+        try (NDManager m = root.newSubManager()) {
+            px = new Sampler(var, vae).sample(m.create(labels), SampleOptions.defaults().withSeed(0), null,
+                    org.nextscale.core.api.ProgressListener.NONE, org.nextscale.core.api.CancelToken.none(), null).toFloatArray();
+        }
+        List<Image> cells = new java.util.ArrayList<>();
+        for (int i = 0; i < labels.length; i++)
+            cells.add(Render.enlarge(new Image(channels, size, size, java.util.Arrays.copyOfRange(px, i * len, (i + 1) * len)), Math.max(1, 96 / size)));
+        return Render.grid(cells, per, 2);
     }
 }

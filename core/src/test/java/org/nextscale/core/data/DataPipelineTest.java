@@ -75,11 +75,10 @@ class DataPipelineTest {
 
     @Test
     void loaderDeliversStepsInOrderAndSurfacesErrors() {
-        DataOrder order = new DataOrder(10, 2, 0, false);
-        try (BatchLoader<Long> l = new BatchLoader<>(order, 3, 8, 2, (s, idx, fl) -> s)) {
+        try (BatchLoader<Long> l = new BatchLoader<>(3, 8, 2, s -> s)) {
             for (long s = 3; s < 8; s++) assertEquals(s, l.next());
         }
-        try (BatchLoader<Long> l = new BatchLoader<>(order, 0, 8, 2, (s, idx, fl) -> {
+        try (BatchLoader<Long> l = new BatchLoader<>(0, 8, 2, s -> {
             if (s == 1) throw new IllegalArgumentException("bad batch");
             return s;
         })) {

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +37,20 @@ class BadInputTest {
         Exception e = tokenizerError(Map.of("data", dir.resolve("broken").toString()));
         assertTrue(e instanceof IOException && e.getMessage().startsWith("cannot read image") && e.getMessage().contains("a.png"), e.getMessage());
 
-        ImageFolderTest.gray8(dir.resolve("mixed/a/1.png"), 16, 16, 9);
-        ImageFolderTest.gray8(dir.resolve("mixed/b/2.png"), 20, 16, 9);
+        // images of any size train as patches, but each must hold one patch of the model's side (16 px here)
+        ImageFolderTest.gray8(dir.resolve("mixed/a/1.png"), 40, 40, 9);
+        ImageFolderTest.gray8(dir.resolve("mixed/b/2.png"), 12, 12, 9);
         e = tokenizerError(Map.of("data", dir.resolve("mixed").toString()));
+        assertTrue(e.getMessage().startsWith("2.png is 12x12 px at this scale, smaller than the model's 16 px patches"), e.getMessage());
+        // images larger than the model that hold nothing but background: no patch passes the foreground filter
+        ImageFolderTest.gray8(dir.resolve("dark/1.png"), 40, 40, 9);
+        ImageFolderTest.gray8(dir.resolve("dark/2.png"), 48, 40, 9);
+        e = tokenizerError(Map.of("data", dir.resolve("dark").toString()));
+        assertTrue(e.getMessage().startsWith("no training patch passes the foreground filter") && e.getMessage().contains("foreground"), e.getMessage());
+        // images of different sizes that all fit the model stay whole images, which must share one size
+        ImageFolderTest.gray8(dir.resolve("small/a/1.png"), 16, 16, 9);
+        ImageFolderTest.gray8(dir.resolve("small/b/2.png"), 14, 16, 9);
+        e = tokenizerError(Map.of("data", dir.resolve("small").toString()));
         assertTrue(e.getMessage().startsWith("images differ in size"), e.getMessage());
 
         e = tokenizerError(Map.of("data", dir.resolve("nowhere").toString()));
@@ -61,8 +73,11 @@ class BadInputTest {
         assertTrue(e.getMessage().startsWith("training option order must be var or raster"));
         e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("width", "100", "heads", "3")));
         assertTrue(e.getMessage().contains("divisible"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("image_size", "64")));
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("image_size", "64", "patch_nums", "1,2,3,4,6,8")));
         assertTrue(e.getMessage().contains("does not match the last patch_num"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.parse(Map.of("image_size", "48")));
+        assertTrue(e.getMessage().startsWith("training option image_size 48 has no preset scales: use 16, 32, 64 or 128"), e.getMessage());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 8, 10, 13, 16), TrainOptions.parse(Map.of("image_size", "64")).patchNums(), "image_size picks its scales");
         // CLI spelling: --checkpoint-every is checkpoint_every
         assertEquals(7, TrainOptions.parse(Map.of("checkpoint-every", "7")).checkpointEvery());
     }

@@ -37,7 +37,7 @@ class MicroBatchTest {
     @Test
     void accumulatedGradientEqualsTheWholeBatchGradient() throws IOException {
         Map<String, String> t = TinyRuns.tokenizer("unused.zip", 1);
-        ModelConfig tokCfg = TokenizerTrainer.config(TrainOptions.parse(t), List.of("a"));
+        ModelConfig tokCfg = TokenizerTrainer.config(TrainOptions.parse(t), List.of("a"), 1);
         LabeledImages data = Datasets.open("synthetic:" + BATCH, 0, tokCfg.imageSize(), tokCfg.channels(), 3);
         ModelConfig cfg = tokCfg.withVar(new VarConfig(data.numClasses(), 2, 64, 2, 4.0, 1e-6, false, true, 0.1), data.classNames(), "var").validate();
         try (NDManager root = NDManager.newBaseManager()) {
@@ -83,11 +83,11 @@ class MicroBatchTest {
 
     @Test
     void tokenizerGradientOverMicroBatchesEqualsTheWholeBatchGradient() throws IOException {
-        ModelConfig cfg = TokenizerTrainer.config(TrainOptions.parse(TinyRuns.tokenizer("unused.zip", 1)), List.of("a"));
+        ModelConfig cfg = TokenizerTrainer.config(TrainOptions.parse(TinyRuns.tokenizer("unused.zip", 1)), List.of("a"), 1);
         LabeledImages data = Datasets.open("synthetic:" + BATCH, 0, cfg.imageSize(), cfg.channels(), 4);
         int[] idx = new int[BATCH];
         for (int i = 0; i < BATCH; i++) idx[i] = i;
-        float[] pixels = TokenizerTrainer.pixels(data, idx, new boolean[BATCH]);
+        float[] pixels = org.nextscale.core.data.TrainingData.pixels(data, idx, new boolean[BATCH]);
         try (NDManager root = NDManager.newBaseManager()) {
             Params params = Params.fromHost(WeightInit.init(cfg, 6, "vae."), root);
             VqVae vae = new VqVae(cfg, params);
