@@ -23,7 +23,7 @@ File.makeDirectory(output);
 written = 0;
 for (k = 0; k < classes.length; k++) {
     cls = replace(classes[k], " ", "");
-    run("VAR Generate", "model=[" + model + "] class=[" + cls + "] count=" + count + " cfg=" + cfg + " seed=" + seed + " show_scales=no");
+    run("VAR Generate...", "model=[" + model + "] class=[" + cls + "] count=" + count + " cfg=" + cfg + " seed=" + seed + " show_scales=no");
     stack = getTitle();
     for (s = 1; s <= nSlices; s++) {
         selectImage(stack);

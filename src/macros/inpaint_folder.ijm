@@ -25,7 +25,7 @@ for (i = 0; i < files.length; i++) {
     if (!isImageFile(files[i])) continue;
     open(input + File.separator + files[i]);
     source = getTitle();
-    run("VAR Inpaint", "model=[" + model + "] class=" + cls + " cfg=" + cfg + " seed=" + seed + " mask=[" + maskTitle + "] show_scales=no");
+    run("VAR Inpaint...", "model=[" + model + "] class=" + cls + " cfg=" + cfg + " seed=" + seed + " mask=[" + maskTitle + "] show_scales=no");
     saveAs("PNG", output + File.separator + baseName(files[i]) + ".png");
     close();
     selectImage(source);

@@ -22,11 +22,11 @@ setBatchMode(true);
 File.makeDirectory(output);
 tokenizer = output + File.separator + "tokenizer.zip";
 model = output + File.separator + "model.zip";
-run("VAR Train Tokenizer", "data=[" + data + "] output=[" + tokenizer + "] steps=" + tokSteps + " batch=" + batch + " " + tokOptions);
-run("VAR Train", "data=[" + data + "] tokenizer=[" + tokenizer + "] output=[" + model + "] steps=" + steps + " batch=" + batch + " " + varOptions);
+run("VAR Train Tokenizer...", "data=[" + data + "] output=[" + tokenizer + "] steps=" + tokSteps + " batch=" + batch + " " + tokOptions);
+run("VAR Train...", "data=[" + data + "] tokenizer=[" + tokenizer + "] output=[" + model + "] steps=" + steps + " batch=" + batch + " " + varOptions);
 for (k = 0; k < previewClasses.length; k++) {
     cls = replace(previewClasses[k], " ", "");
-    run("VAR Generate", "model=[" + model + "] class=[" + cls + "] count=" + count + " seed=" + k);
+    run("VAR Generate...", "model=[" + model + "] class=[" + cls + "] count=" + count + " seed=" + k);
     saveAs("Tiff", output + File.separator + "preview_class" + cls + ".tif");
     close();
 }

@@ -10,6 +10,11 @@ import org.scijava.plugin.Plugin;
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Class Edit...", weight = 6)})
 public class ClassEditCommand extends EditCommand {
 
+    /** A class edit needs a class: the model's first, unless one is chosen. */
+    public ClassEditCommand() {
+        classId = "0";
+    }
+
     @Override
     public String label() {
         return "VAR Class Edit";

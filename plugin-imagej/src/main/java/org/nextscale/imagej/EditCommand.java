@@ -3,6 +3,8 @@ package org.nextscale.imagej;
 import ij.ImagePlus;
 import java.io.File;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Extension;
@@ -81,7 +83,9 @@ public abstract class EditCommand extends VarCommand {
         Image out = onModel(model, m -> {
             int cls = m.classIndex(classId);
             if (mode() == EditMode.CLASS_EDIT && cls < 0)
-                throw new IllegalArgumentException("Class Edit needs a class: give class=<number or name>, e.g. class=3");
+                throw new IllegalArgumentException("Class Edit needs a class to turn the area into: choose one under Class (class=), e.g. "
+                        + m.config().classNames().get(0));
+            if (area != null) warnIfUnfamiliar(m, in, area, pixelScale);
             SampleOptions opts = SampleOptions.defaults().withClass(cls).withCount(1).withCfg(cfg).withSeed(seed);
             if (area == null) return EditWindows.extend(m, in, grow, opts, SeamMode.BLEND, pixelScale, progress(), token);
             ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews(image.getTitle() + " " + done() + " coarse to fine") : null;
@@ -90,7 +94,27 @@ public abstract class EditCommand extends VarCommand {
             scales = views == null ? null : views.finish();
             return edited;
         });
-        result = ImageConversion.like(out, image, image.getTitle() + " " + done());
+        result = ImageConversion.like(out, image, ResultInfo.safe(image.getTitle() + " " + done()));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("model", modelName(model));
+        settings.put("edit", done());
+        settings.put("source", image.getTitle() + (image.getStackSize() > 1 ? " (slice " + image.getCurrentSlice() + " of " + image.getStackSize() + ")" : ""));
+        settings.put("class", classId);
+        settings.put("cfg", Double.toString(cfg));
+        settings.put("seed", Long.toString(seed));
+        settings.put("scale", scale);
+        ResultInfo.attach(result, label(), settings);
+    }
+
+    /** One line in the Log, without stopping, when the image is far from what the model was trained on. */
+    private void warnIfUnfamiliar(org.nextscale.core.api.VarModel m, Image in, EditMask area, PixelScale pixelScale) {
+        try {
+            String w = org.nextscale.core.model.Familiarity.warning(card(model),
+                    org.nextscale.core.model.Familiarity.contextPsnr(m, in, area, pixelScale, token));
+            if (w != null) tell(w);
+        } catch (IOException e) {
+            // the card cannot be read: no warning, the edit goes on
+        }
     }
 
     public ImagePlus result() {

@@ -4,7 +4,9 @@ import ij.ImagePlus;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ScaleFrames;
@@ -72,14 +74,24 @@ public class GenerateCommand extends VarCommand {
             int cls = m.classIndex(classId);
             SampleOptions opts = new SampleOptions(cls, count, cfg, topK, topP, seed, smooth);
             String name = cls < 0 ? "unconditional" : m.config().classNames().get(cls);
-            ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews("VAR " + name + " coarse to fine") : null;
+            ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews(ResultInfo.safe("VAR " + name + " coarse to fine")) : null;
             List<Image> made = m.generate(opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);
             return new Generated(name, made, views == null ? null : views.finish());
         });
         scales = g.scales();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < g.images().size(); i++) labels.add(g.className() + " #" + (i + 1) + " seed " + seed);
-        images = ImageConversion.stack(g.images(), "VAR " + g.className() + " (seed " + seed + ")", labels);
+        images = ImageConversion.stack(g.images(), ResultInfo.safe("VAR " + g.className() + " (seed " + seed + ")"), labels);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("model", modelName(model));
+        settings.put("class", g.className());
+        settings.put("count", Integer.toString(count));
+        settings.put("cfg", Double.toString(cfg));
+        settings.put("top_k", Integer.toString(topK));
+        settings.put("top_p", Double.toString(topP));
+        settings.put("seed", Long.toString(seed));
+        settings.put("smooth", Boolean.toString(smooth));
+        ResultInfo.attach(images, label(), settings);
     }
 
     public ImagePlus images() {

@@ -105,8 +105,8 @@ public final class ImageConversion {
         } else {
             Roi roi = imp.getRoi();
             if (roi == null || !roi.isArea())
-                throw new IllegalArgumentException("select the area to edit with an area selection (rectangle, oval, freehand) "
-                        + "or give a mask image with mask=[title]");
+                throw new IllegalArgumentException("select the area to edit: draw an area selection (rectangle, oval, freehand) on "
+                        + imp.getTitle() + ", or choose a Mask image of its size (mask=[title])");
             ByteProcessor filled = new ByteProcessor(w, h);
             filled.setColor(255);
             filled.fill(roi);

@@ -1,6 +1,11 @@
 package org.nextscale.imagej;
 
 import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.ByteProcessor;
+import ij.process.ImageProcessor;
+import ij.process.LUT;
+import ij.process.ShortProcessor;
 import ij.measure.ResultsTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,41 +13,73 @@ import org.nextscale.core.api.TiledTokens;
 import org.nextscale.core.api.TokenPyramid;
 import org.nextscale.core.render.Render;
 
-/** Shows a {@link TokenPyramid}: one RGB slice per scale (colours from the core's Render, as everywhere), and a table with one row per token. */
+/**
+ * Shows a {@link TokenPyramid}: one slice per scale whose pixel values are the token ids (hovering a pixel shows its
+ * token), coloured by a colour table of the core's token colours (as every front end colours tokens), and a table
+ * with one row per token.
+ */
 public final class TokenMaps {
     private TokenMaps() {}
 
-    /** One slice per scale, each token map enlarged (nearest neighbour) to {@code side} pixels, a colour per token id. */
-    public static ImagePlus stack(TokenPyramid p, int side, String title) {
+    /** One slice per scale, each token map enlarged (nearest neighbour) to {@code side} pixels; {@code vocab} = the codebook's size. */
+    public static ImagePlus stack(TokenPyramid p, int side, String title, int vocab) {
         List<String> labels = new ArrayList<>();
-        for (int k = 0; k < p.numScales(); k++) labels.add("scale " + (k + 1) + " (" + p.sides().get(k) + "x" + p.sides().get(k) + ")");
-        return ImageConversion.stack(Render.pyramid(p, side), title, labels);
+        ImageStack stack = new ImageStack(side, side);
+        for (int k = 0; k < p.numScales(); k++) {
+            int pn = p.sides().get(k);
+            int[] ids = p.tokens().get(k);
+            ImageProcessor ip = processor(side, side, vocab);
+            for (int y = 0; y < side; y++)
+                for (int x = 0; x < side; x++) ip.set(x, y, ids[(y * pn / side) * pn + x * pn / side]);
+            stack.addSlice("scale " + (k + 1) + " (" + pn + "x" + pn + ")", ip);
+        }
+        return colour(new ImagePlus(title, stack), vocab);
     }
 
     /**
      * A tiled image's token maps, one slice per scale: each tile's map enlarged to {@code side} / (tiles a row) pixels at most
-     * and laid out as the tiles lie in the image (row by row); one tile gives {@link #stack(TokenPyramid, int, String)}.
+     * and laid out as the tiles lie in the image (row by row); one tile gives {@link #stack(TokenPyramid, int, String, int)}.
      */
-    public static ImagePlus stack(TiledTokens t, int side, String title) {
-        if (t.tiles().size() == 1) return stack(t.tiles().get(0).tokens(), side, title);
+    public static ImagePlus stack(TiledTokens t, int side, String title, int vocab) {
+        if (t.tiles().size() == 1) return stack(t.tiles().get(0).tokens(), side, title, vocab);
         TokenPyramid first = t.tiles().get(0).tokens();
         int cell = Math.max(first.sides().get(first.numScales() - 1), Math.min(side, 2048 / Math.max(t.rows(), t.cols())));
-        List<org.nextscale.core.api.Image> slices = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
+        ImageStack stack = new ImageStack(t.cols() * cell, t.rows() * cell);
         for (int k = 0; k < first.numScales(); k++) {
             int pn = first.sides().get(k);
-            org.nextscale.core.api.Image sheet = org.nextscale.core.api.Image.zeros(3, t.rows() * cell, t.cols() * cell);
+            ImageProcessor sheet = processor(t.cols() * cell, t.rows() * cell, vocab);
             for (TiledTokens.Tile tile : t.tiles()) {
-                org.nextscale.core.api.Image map = Render.tokenMap(tile.tokens().tokens().get(k), pn, cell);
-                for (int ch = 0; ch < 3; ch++)
-                    for (int y = 0; y < cell; y++)
-                        System.arraycopy(map.data(), (ch * cell + y) * cell, sheet.data(), (ch * sheet.height() + tile.row() * cell + y) * sheet.width()
-                                + tile.col() * cell, cell);
+                int[] ids = tile.tokens().tokens().get(k);
+                for (int y = 0; y < cell; y++)
+                    for (int x = 0; x < cell; x++) sheet.set(tile.col() * cell + x, tile.row() * cell + y, ids[(y * pn / cell) * pn + x * pn / cell]);
             }
-            slices.add(sheet);
-            labels.add("scale " + (k + 1) + " (" + pn + "x" + pn + " per tile, " + t.rows() + "x" + t.cols() + " tiles)");
+            stack.addSlice("scale " + (k + 1) + " (" + pn + "x" + pn + " per tile, " + t.rows() + "x" + t.cols() + " tiles)", sheet);
         }
-        return ImageConversion.stack(slices, title, labels);
+        return colour(new ImagePlus(title, stack), vocab);
+    }
+
+    /** 8-bit when every id fits, else 16-bit. */
+    private static ImageProcessor processor(int w, int h, int vocab) {
+        return vocab <= 256 ? new ByteProcessor(w, h) : new ShortProcessor(w, h);
+    }
+
+    /** The token colour table over the ids 0..vocab-1 (16-bit: 256 colours spread over the ids, display range 0..vocab-1). */
+    private static ImagePlus colour(ImagePlus imp, int vocab) {
+        byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            int id = vocab <= 256 ? i : (int) Math.round(i * (vocab - 1) / 255.0);
+            float[] c = Render.tokenColor(id);
+            r[i] = (byte) Math.round(c[0] * 255);
+            g[i] = (byte) Math.round(c[1] * 255);
+            b[i] = (byte) Math.round(c[2] * 255);
+        }
+        LUT lut = new LUT(r, g, b);
+        if (vocab > 256) lut.min = 0;
+        imp.getProcessor().setLut(lut);
+        imp.getStack().setColorModel(lut);
+        if (vocab > 256) imp.setDisplayRange(0, vocab - 1);
+        imp.setProp("token_ids", "pixel values are token ids 0.." + (vocab - 1) + ", coloured by the token colour table");
+        return imp;
     }
 
     /** {@link #table(TokenPyramid)} for every tile, with the tile's grid place and its position in the image (pixels); one tile: that table. */

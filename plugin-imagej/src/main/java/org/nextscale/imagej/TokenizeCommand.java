@@ -16,7 +16,7 @@ import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Tokenize: the image's token map at every scale, as a colour stack and a table. */
+/** Plugins > VAR > Tokenize: the image's token map at every scale, as a stack of token ids with a colour table, and a table of its own. */
 @Plugin(type = Command.class, headless = true, label = "VAR Tokenize",
         description = "Shows the tokens the model's tokenizer assigns to the image, one map per scale",
         menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Tokenize...", weight = 2)})
@@ -43,7 +43,7 @@ public class TokenizeCommand extends VarCommand {
     private ImagePlus scales;
 
     /** The token maps of every tile, the model's image side they are shown at, and (one tile) the image decoded after each scale. */
-    private record Tokens(TiledTokens tiled, int side, List<Image> coarseToFine) {}
+    private record Tokens(TiledTokens tiled, int side, int vocab, List<Image> coarseToFine) {}
 
     @Override
     public String label() {
@@ -56,9 +56,15 @@ public class TokenizeCommand extends VarCommand {
         PixelScale pixelScale = PixelScale.parse(scale);
         Tokens t = onModel(model, m -> {
             TiledTokens tiled = Tiles.tokenize(m, in, pixelScale, progress(), token);
-            return new Tokens(tiled, m.config().imageSize(), tiled.tiles().size() == 1 ? m.coarseToFine(in) : null);
+            return new Tokens(tiled, m.config().imageSize(), m.config().vqvae().vocabSize(), tiled.tiles().size() == 1 ? m.coarseToFine(in) : null);
         });
-        tokenMaps = TokenMaps.stack(t.tiled(), t.side(), image.getTitle() + " tokens");
+        tokenMaps = TokenMaps.stack(t.tiled(), t.side(), ResultInfo.safe(image.getTitle() + " tokens"), t.vocab());
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("model", modelName(model));
+        settings.put("source", image.getTitle());
+        settings.put("scale", scale);
+        settings.put("table", tableTitle());
+        ResultInfo.attach(tokenMaps, label(), settings);
         tokens = TokenMaps.table(t.tiled());
         if (t.coarseToFine() != null) {
             List<String> labels = new ArrayList<>();
@@ -78,5 +84,10 @@ public class TokenizeCommand extends VarCommand {
 
     public ResultsTable tokens() {
         return tokens;
+    }
+
+    /** The title of the token table: its own window, so the user's Results table is left alone. */
+    public String tableTitle() {
+        return "Tokens of " + image.getTitle();
     }
 }

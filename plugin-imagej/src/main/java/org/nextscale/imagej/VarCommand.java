@@ -19,7 +19,7 @@ import org.scijava.ui.UIService;
 
 /**
  * What every VAR command shares (inputs are never remembered between runs, so that a script that
- * leaves a key out always gets the documented default): progress on the status bar (and as {@link VarProgressEvent}s),
+ * leaves a key out always gets the documented default; the ImageJ dialogs remember what a person chose, for them only): progress on the status bar (and as {@link VarProgressEvent}s),
  * cancellation (Esc in ImageJ, {@link #cancel(String)} from SciJava, or an interrupted thread), failures
  * reported as one line the user can act on, and the model calls ({@link #onModel}). A subclass parses its
  * parameters, calls one core method in {@link #execute()} through {@link #onModel} and converts images.
@@ -97,10 +97,10 @@ public abstract class VarCommand extends ContextCommand {
         showErrors = show;
     }
 
+    /** A failure is not a cancellation: the message is reported as what went wrong, and the command has no outputs. */
     private void fail(String message) {
         String m = message == null || message.isBlank() ? "failed without a message" : message;
         failure = m;
-        super.cancel(label() + ": " + m);
         status.warn(label() + ": " + m);
         if (!showErrors) return;
         log.error(label() + ": " + m);
@@ -127,6 +127,21 @@ public abstract class VarCommand extends ContextCommand {
         synchronized (m) {
             checkCancelled();
             return call.apply(m);
+        }
+    }
+
+    /** What the model file says of itself (name, classes, training data), for result info and warnings. */
+    protected static org.nextscale.core.model.ModelCard card(File model) throws IOException {
+        return org.nextscale.core.model.ModelCard.read(model == null || model.getPath().isBlank() ? org.nextscale.core.api.ShippedModel.path() : model.toPath());
+    }
+
+    /** The model's name as a result's info gives it. */
+    protected static String modelName(File model) {
+        if (model != null && !model.getPath().isBlank()) return model.getPath();
+        try {
+            return "shipped (" + org.nextscale.core.api.ShippedModel.path() + ")";
+        } catch (IOException e) {
+            return "shipped";
         }
     }
 

@@ -127,7 +127,7 @@ class BatchMacrosMacroIT {
                 assertEquals(rec.getRaster().getSample(x, y, 0), last.getProcessor().get(x, y), "pixel " + x + "," + y);
         assertEquals(40, ImageIO.read(out.resolve("colour_reconstructed.png").toFile()).getWidth());
         assertEquals(28, ImageIO.read(out.resolve("fashion_reconstructed.png").toFile()).getWidth());
-        assertTrue(log.matches("(?s).*VAR Reconstruct: fashion.png PSNR = [0-9.]+ dB.*"), "no PSNR in the log:\n" + log);
+        assertTrue(log.matches("(?s).*tokenize_folder: fashion.png reconstructed, PSNR [0-9.]+ dB.*"), "no PSNR in the log:\n" + log);
     }
 
     @Test

@@ -122,17 +122,20 @@ class CommandsTest {
         ImagePlus maps = c.tokenMaps();
         assertEquals(6, maps.getStackSize());
         assertEquals(32, maps.getWidth());
-        assertEquals(ImagePlus.COLOR_RGB, maps.getType());
+        assertEquals(ImagePlus.GRAY8, maps.getType(), "token ids as pixel values (a 64-entry codebook)");
         assertEquals("scale 6 (8x8)", maps.getStack().getSliceLabel(6));
+        assertEquals("Tokens of gray", c.tableTitle(), "its own table, not the Results table");
+        assertTrue(maps.getInfoProperty().startsWith("VAR Tokenize\nmodel: "), maps.getInfoProperty());
         ResultsTable t = c.tokens();
         assertEquals(1 + 4 + 9 + 16 + 36 + 64, t.size());
         for (int i = 0; i < t.size(); i++) {
             double id = t.getValue("Token", i);
             assertTrue(id >= 0 && id < 64, "token id out of the 64-entry codebook: " + id);
         }
-        // the first scale's single token colours the whole first slice
+        // the first scale's single token fills the whole first slice, in its colour
         int first = (int) t.getValue("Token", 0);
-        assertEquals(TokenMapsTest.colour(first), maps.getStack().getProcessor(1).get(17, 5) | 0xff000000);
+        assertEquals(first, maps.getStack().getProcessor(1).get(17, 5));
+        assertEquals(TokenMapsTest.colour(first), ((java.awt.image.IndexColorModel) maps.getProcessor().getColorModel()).getRGB(first) | 0xff000000);
         ImagePlus scales = c.scales();                      // coarse to fine, at the input's size
         assertEquals(6, scales.getStackSize());
         assertEquals(28, scales.getWidth());
@@ -150,7 +153,7 @@ class CommandsTest {
         assertEquals(ImagePlus.GRAY16, out.getType());
         assertEquals(24, out.getWidth());
         assertEquals(20, out.getHeight());
-        assertEquals("sixteen reconstructed", out.getTitle());
+        assertEquals(String.format(java.util.Locale.ROOT, "sixteen reconstructed (PSNR %.1f dB)", c.psnr()), out.getTitle());
         double expected = ImageMetrics.psnr(ImageConversion.toImage(in), ImageConversion.toImage(out));
         assertTrue(Double.isFinite(c.psnr()) && c.psnr() > 0, "psnr " + c.psnr());
         assertEquals(expected, c.psnr(), 0.01, "PSNR should be that of the returned image");
@@ -186,8 +189,8 @@ class CommandsTest {
     void classEditNeedsAClassAndUsesIt() throws Exception {
         ImagePlus in = new ImagePlus("rgb", pattern(32, 32));
         in.setRoi(new Roi(0, 0, 16, 32));
-        ClassEditCommand bad = ij.run(ClassEditCommand.class, "image", in, "model", model);
-        assertTrue(bad.isCanceled());
+        ClassEditCommand bad = ij.run(ClassEditCommand.class, "image", in, "model", model, "classId", "-1");
+        assertFalse(bad.isCanceled(), "a failure is not reported as a cancellation");
         assertTrue(bad.failure() != null && bad.failure().contains("class="), "message: " + bad.failure());
         ClassEditCommand good = ij.run(ClassEditCommand.class, "image", in, "model", model, "classId", "4", "cfg", 2.0);
         assertSucceeded(good);
@@ -208,7 +211,7 @@ class CommandsTest {
     @Test
     void userErrorsAreOneLineMessagesNotExceptions() throws Exception {
         GenerateCommand missing = ij.run(GenerateCommand.class, "model", new File("no/such/model.zip"), "count", 1);
-        assertTrue(missing.isCanceled());
+        assertFalse(missing.isCanceled(), "a failure is not reported as a cancellation");
         assertTrue(missing.failure().contains("model file not found"), missing.failure());
         assertFalse(missing.failure().contains("\n"), "one line");
 

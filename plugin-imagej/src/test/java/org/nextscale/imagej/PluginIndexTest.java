@@ -56,8 +56,18 @@ class PluginIndexTest {
         Matcher m = Pattern.compile("(?m)^Plugins>VAR, \"([^\"]+)\", (\\S+)$").matcher(config);
         Map<String, String> entries = new LinkedHashMap<>();
         while (m.find()) entries.put(m.group(1), m.group(2));
-        assertEquals(List.copyOf(COMMANDS.keySet()), List.copyOf(entries.keySet()));
-        for (var e : entries.entrySet()) {
+        // every entry that opens a dialog ends in "...", as ImageJ's menus do; then the Help entry
+        List<String> menu = new java.util.ArrayList<>(COMMANDS.keySet().stream().map(l -> l + "...").toList());
+        menu.add("VAR Help");
+        assertEquals(menu, List.copyOf(entries.keySet()));
+        assertTrue(Class.forName(entries.remove("VAR Help")).getDeclaredConstructor().newInstance() instanceof ij.plugin.PlugIn);
+        // the names macros used before keep working, in a submenu of their own
+        Matcher older = Pattern.compile("(?m)^Plugins>VAR>Older macro names, \"([^\"]+)\", (\\S+)$").matcher(config);
+        Map<String, String> aliases = new LinkedHashMap<>();
+        while (older.find()) aliases.put(older.group(1), older.group(2));
+        assertEquals(List.copyOf(COMMANDS.keySet()), List.copyOf(aliases.keySet()));
+        for (var e : aliases.entrySet()) assertEquals(entries.get(e.getKey() + "..."), e.getValue(), e.getKey());
+        for (var e : aliases.entrySet()) {
             Object bridge = Class.forName(e.getValue()).getDeclaredConstructor().newInstance();
             assertTrue(bridge instanceof ij.plugin.PlugIn, e.getValue());
             var declared = bridge.getClass().getDeclaredMethod("label");

@@ -28,7 +28,7 @@ class UnattendedMacroIT {
                 "setBatchMode(true);",
                 "newImage(\"ramp\", \"8-bit ramp\", 28, 28, 1);",
                 "run(\"VAR Tokenize\", \"\");",                          // no options at all: the shipped model
-                "print(\"tokenize rows=\" + nResults);",
+                "print(\"tokenize rows=\" + Table.size(\"Tokens of ramp\") + \" results=\" + nResults);",
                 "run(\"VAR Generate\", \"count=1 seed=4\");",              // some keys: the rest are defaults
                 "print(\"generate slices=\" + nSlices + \" width=\" + getWidth());",
                 "selectImage(\"ramp\");",
@@ -37,7 +37,7 @@ class UnattendedMacroIT {
                 "print(\"macro finished\");", ""));
         HeadlessImageJ.Run r = HeadlessImageJ.run(macro, "", work, 150);
         assertTrue(r.finished(), "ImageJ had to be killed (a dialog opened?); it printed:\n" + r.log());
-        assertTrue(r.log().contains("tokenize rows=130"), r.log());
+        assertTrue(r.log().contains("tokenize rows=130 results=0"), "its own table, the Results table left alone: " + r.log());
         assertTrue(r.log().contains("generate slices=1 width=32"), r.log());
         assertTrue(r.log().contains("reconstruct title=ramp reconstructed"), r.log());
         assertTrue(r.log().contains("macro finished"), r.log());

@@ -1,9 +1,20 @@
 package org.nextscale.imagej.ij1;
 
+import ij.IJ;
 import ij.ImagePlus;
+import ij.Macro;
+import ij.Prefs;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.nextscale.core.api.ShippedModel;
+import org.nextscale.core.model.ModelCard;
 import org.nextscale.imagej.VarCommand;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
@@ -14,7 +25,7 @@ import org.scijava.command.CommandModule;
  */
 abstract class MacroCommand<C extends VarCommand> implements PlugIn {
 
-    /** The menu label and macro name, e.g. "VAR Generate". */
+    /** The macro name without the dots of its menu entry, e.g. "VAR Generate" (the menu shows "VAR Generate..."). */
     abstract String label();
 
     abstract Class<C> command();
@@ -27,16 +38,32 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
         return true;
     }
 
+    /** Whether the command works on an area of the image: a selection, or a mask image (the edits). */
+    boolean needsArea() {
+        return false;
+    }
+
     /** Shows the command's results; the new image becomes the active one. */
     abstract void show(C command);
+
+    private ImagePlus active;
+
+    /** The image the command works on (null for commands without one). */
+    ImagePlus active() {
+        return active;
+    }
 
     @Override
     public void run(String arg) {
         try {
-            ImagePlus active = null;
             if (needsImage()) {
                 active = WindowManager.getCurrentImage();
                 if (active == null) throw new IllegalArgumentException("no image is open: open the image to work on first");
+                // an edit needs an area: said before the dialog opens, in the dialog's words
+                if (needsArea() && Macro.getOptions() == null && !MacroOptions.unattended() && active.getRoi() == null
+                        && MacroOptions.masksFor(active).length == 1)
+                    throw new IllegalArgumentException("select the area to work on first: draw a selection on " + active.getTitle()
+                            + " (or open a mask image of its size), then run " + label() + " again");
             }
             Context context = MacroBridge.context();
             CommandModule module = MacroBridge.module(context, command());
@@ -56,10 +83,78 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
         }
     }
 
-    static final String MODEL = "Model file (empty = the shipped model)";
-    static final String SCALE = "Pixel scale (auto, a number of image pixels per model pixel, or fit)";
-    static final String CLASS = "Class (number or name; -1 = none)";
-    static final String CFG = "Cfg (guidance strength, 0 = off)";
-    static final String SEED = "Seed (random seed)";
-    static final String SHOW_SCALES = "Show_scales (auto, yes or no: the image after each scale, coarse to fine)";
+    // ---- the dialog fields the commands share ----
+
+    /** The model field, and what the model is in the dialog's first lines. */
+    void model(MacroOptions k) {
+        k.intro("Model: " + describeModel());
+        k.key("model", "model", "Model", "A nextscale model file (.zip); empty = the shipped model");
+    }
+
+    void scale(MacroOptions k) {
+        k.choice("scale", "scale", "Scale", () -> new String[] {"auto", "1", "2", "4", "8", "fit"},
+                "Image pixels per model pixel: auto = the image's own resolution, 2 = half resolution, fit = the whole image in one window");
+    }
+
+    /** The classes of the dialog's model, by name; {@code required}: no "unconditional" (a class edit needs a class). */
+    void classes(MacroOptions k, boolean required) {
+        k.choice("class", "classId", "Class", () -> classChoices(required), "What to make: one of the model's classes");
+    }
+
+    void cfg(MacroOptions k) {
+        k.key("cfg", "cfg", "Cfg", "Guidance: how closely the result follows the class (0 = off, 1.5 = default, higher = more typical)");
+    }
+
+    void seed(MacroOptions k) {
+        k.key("seed", "seed", "Seed", "The same seed gives the same result");
+    }
+
+    void showScales(MacroOptions k) {
+        k.choice("show_scales", "showScales", "Show_scales", () -> new String[] {"auto", "yes", "no"},
+                "Also show the result forming, one slice per scale (auto = yes for small models)");
+    }
+
+    /** "On a stack, only the current slice is edited" when it is one, for the edits' first lines. */
+    String editedLine() {
+        if (active == null) return "";
+        return active.getStackSize() > 1 ? "Edits " + active.getTitle() + ", slice " + active.getCurrentSlice() + " of " + active.getStackSize()
+                + " (only this slice)." : "Edits " + active.getTitle() + ".";
+    }
+
+    /** The model the dialog starts with: what this person chose last time, else the shipped one. */
+    private Path dialogModel() throws IOException {
+        String remembered = Prefs.get("nextscale." + label().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_") + ".model", "");
+        return remembered.isBlank() ? ShippedModel.path() : Path.of(remembered);
+    }
+
+    private String describeModel() {
+        try {
+            Path p = dialogModel();
+            return (remembered(p) ? "" : "the shipped model, ") + ModelCard.read(p).line();
+        } catch (IOException | RuntimeException e) {
+            return "cannot be read (" + e.getMessage() + "): choose a model file below";
+        }
+    }
+
+    private boolean remembered(Path p) throws IOException {
+        return !p.equals(ShippedModel.path());
+    }
+
+    private String[] classChoices(boolean required) {
+        List<String> names = new ArrayList<>();
+        if (!required) names.add("unconditional");
+        try {
+            Path p = dialogModel();
+            if (Files.isRegularFile(p)) names.addAll(ModelCard.read(p).classes());
+        } catch (IOException | RuntimeException e) {
+            // no classes to offer: the command reports the model's problem when it runs
+        }
+        if (names.isEmpty()) names.add("0");
+        return names.toArray(new String[0]);
+    }
+
+    /** Whether a person, not a macro, runs this command now. */
+    static boolean interactive() {
+        return Macro.getOptions() == null && !MacroOptions.unattended() && IJ.getInstance() != null;
+    }
 }

@@ -1,24 +1,30 @@
 package org.nextscale.imagej.ij1;
 
-import ij.plugin.filter.Analyzer;
 import org.nextscale.imagej.TokenizeCommand;
 
-/** {@code run("VAR Tokenize", "model=[...] scale=auto")}: token maps of the active image, token ids in the Results table. */
+/**
+ * {@code run("VAR Tokenize...", "model=[...] scale=auto")}: token maps of the active image (pixel values = token ids), and
+ * a table of its own, "Tokens of TITLE" (a macro reads it with Table.size("Tokens of " + title) and Table.get(...)), so the
+ * user's Results table is left as it was.
+ */
 public class VarTokenize extends MacroCommand<TokenizeCommand> {
     @Override String label() { return "VAR Tokenize"; }
     @Override Class<TokenizeCommand> command() { return TokenizeCommand.class; }
 
     @Override
     void keys(MacroOptions k) {
-        k.key("model", "model", MODEL).key("scale", "scale", SCALE);
+        k.intro("Shows the tokens the model's tokenizer gives the image: one map per scale, coarse to fine,", "pixel values are token ids.");
+        model(k);
+        scale(k);
+        k.help(Help.page("Tokenize", "<p>The tokenizer turns the image into a pyramid of token maps, 1x1 first; each token is one entry of "
+                + "the model's codebook. The result is a stack with one slice per scale (hover a pixel to read its token id) and a table "
+                + "<i>Tokens of TITLE</i> with one row per token.</p>" + Help.SCALE));
     }
 
     @Override
     void show(TokenizeCommand c) {
-        // the system Results table, so macros can use nResults, getResult("Token", i) and saveAs("Results", path)
-        Analyzer.setResultsTable(c.tokens());
-        c.tokens().show("Results");
-        if (c.scales() != null) c.scales().show();          // the image after each scale, coarse to fine (one tile only)
-        c.tokenMaps().show();                               // the active image
+        c.tokens().show(c.tableTitle());
+        if (c.scales() != null) Results.show(c.scales());   // the image after each scale, coarse to fine (one tile only)
+        Results.show(c.tokenMaps());                        // the active image
     }
 }

@@ -3,8 +3,9 @@ package org.nextscale.imagej.ij1;
 import org.nextscale.imagej.TrainVarCommand;
 
 /**
- * {@code run("VAR Train", "data=[folder or fashion-mnist] output=[model.zip] steps=2000 batch=64 lr=5e-4 ...")}:
- * keys other than the ones below go to the trainer as they are (seed, flip, vocab, depth, ...).
+ * {@code run("VAR Train...", "data=[folder or fashion-mnist] output=[model.zip] steps=2000 batch=64 lr=1e-3 tokenizer=[tok.zip] ...")}:
+ * keys other than the ones below go to the trainer as they are (seed, val, depth, ...); tokens=[table] (a token table of the
+ * Spark jobs) only from macros.
  */
 public class VarTrainVar extends MacroCommand<TrainVarCommand> {
     @Override String label() { return "VAR Train"; }
@@ -13,16 +14,15 @@ public class VarTrainVar extends MacroCommand<TrainVarCommand> {
 
     @Override
     void keys(MacroOptions k) {
-        k.key("data", "data", "Data (folder of images, or fashion-mnist)").key("output", "output", "Output (model file to write)")
-                .key("steps", "steps", "Steps").key("batch", "batch", "Batch (images per step)").key("lr", "lr", "Lr (learning rate, empty = default)")
-                .key("tokenizer", "tokenizer", "Tokenizer (model file written by VAR Train Tokenizer)")
-                .key("tokens", "tokens", "Token table (optional, written by nextscale spark tokenize)")
-                .key("options", "options", "Options (more key=value training options)");
-        k.passOthersTo("options");
+        k.intro("Trains the transformer (the second part of a VAR model) on a trained tokenizer: it learns to", "make images like yours, coarse to fine.");
+        k.key("tokenizer", "tokenizer", "Tokenizer", "The model file Train Tokenizer wrote");
+        VarTrainTokenizer.trainingKeys(k, "1e-3");
+        k.macroOnly("tokens", "tokens");
+        k.help(Help.page("Train", Help.TRAIN));
     }
 
     @Override
     void show(TrainVarCommand c) {
-        // the trainer logged where the model went; the model is loaded and ready
+        // the trainer said in the Log where the model went; the model is loaded and ready
     }
 }
