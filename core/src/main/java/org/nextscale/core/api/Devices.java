@@ -42,6 +42,11 @@ public final class Devices {
         throw new IllegalArgumentException(invalid(spec));
     }
 
+    /** The host: where arrays go to be read into Java. */
+    public static Device host() {
+        return Device.cpu();
+    }
+
     private static String invalid(String spec) {
         return "device must be auto, cpu, gpu or gpu:N, got '" + spec + "'";
     }

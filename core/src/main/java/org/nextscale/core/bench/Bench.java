@@ -98,6 +98,11 @@ public final class Bench {
         }
     }
 
+    /** The training option for {@code device} ("cpu", "gpu:0"). */
+    static String deviceName(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    }
+
     public static Result run(Options o, Device device, Consumer<String> log) throws IOException {
         double loadBefore = loadAverage();
         Engine.getInstance();                                                     // starts the engine (reads num_threads)
@@ -121,13 +126,13 @@ public final class Bench {
                 ModelConfig tokCfg = new ModelConfig(cfg.formatVersion(), cfg.imageSize(), cfg.patchNums(), cfg.vqvae(), null,
                         cfg.classNames(), "var");
                 ModelFile.save(dir.resolve("tokenizer.zip"), tokCfg, BenchModels.randomWeights(tokCfg, 1), false);
-                TrainerBench.Run vr = TrainerBench.var(dir, o, log);
+                TrainerBench.Run vr = TrainerBench.var(dir, o, deviceName(device), log);
                 double after = yardstick(root, o, rates, log);
                 varTrain = new Task("VAR training step", vr.steps().median(), b, Flops.varTrainStep(cfg, b), (before + after) / 2);
                 peak = vr.peakRssMb();
                 log.accept(line(varTrain) + String.format(", peak RSS %.0f MB, loss %.3f", peak, vr.lastLoss()));
                 before = after;
-                TrainerBench.Run tr = TrainerBench.tokenizer(dir, o, log);
+                TrainerBench.Run tr = TrainerBench.tokenizer(dir, o, deviceName(device), log);
                 after = yardstick(root, o, rates, log);
                 vqvaeTrain = new Task("VQ-VAE training step", tr.steps().median(), b, Flops.vqvaeTrainStep(cfg, b), (before + after) / 2);
                 vqPeak = tr.peakRssMb();

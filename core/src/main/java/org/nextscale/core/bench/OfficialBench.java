@@ -98,7 +98,7 @@ public final class OfficialBench {
             m.generate(one(cfg).withCount(8), ProgressListener.NONE, CancelToken.none());
             batch8 = 8 / ((System.nanoTime() - b0) / 1e9);
             r.put("batch8_peak_rss_mb", PeakMemory.peakSinceStartMb());
-            try (NDManager y = NDManager.newBaseManager()) {
+            try (NDManager y = NDManager.newBaseManager(device)) {
                 yard = Bench.yardstick(y, null, new ArrayList<>(), log);
             }
         }

@@ -64,7 +64,7 @@ public final class Soak {
 
     /** Every array the engine holds in this process: everything under the root of all managers. */
     public static long liveArrays() {
-        try (NDManager probe = NDManager.newBaseManager()) {
+        try (NDManager probe = NDManager.newBaseManager(org.nextscale.core.api.Devices.host())) {
             NDManager root = probe;
             while (root.getParentManager() != null && root.getParentManager() != root) root = root.getParentManager();
             return root.getManagedArrays().size();
@@ -86,6 +86,9 @@ public final class Soak {
         m.put("seed", seed);
         m.put("log_every", "1000000");
         m.put("checkpoint_every", "0");
+        m.put("val", "0");
+        m.put("eval_every", "0");
+        m.put("preview_every", "0");
         m.put("out", out.toString());
         return m;
     }

@@ -31,8 +31,8 @@ final class TrainerBench {
     /** Seconds per timed step, the process's peak resident memory from the end of the first step on, the last loss. */
     record Run(Timing.Runs steps, double peakRssMb, double lastLoss) {}
 
-    static Run tokenizer(Path dir, Bench.Options o, Consumer<String> log) throws IOException {
-        Map<String, String> opts = common(o);
+    static Run tokenizer(Path dir, Bench.Options o, String device, Consumer<String> log) throws IOException {
+        Map<String, String> opts = common(o, device);
         opts.put("out", dir.resolve("tokenizer.zip").toString());
         opts.put("reinit_dead", "false");
         opts.put("vocab", "512");
@@ -45,8 +45,8 @@ final class TrainerBench {
         return run("VQ-VAE training step", o, log, l -> Training.trainTokenizer(TrainOptions.parse(opts), l, null));
     }
 
-    static Run var(Path dir, Bench.Options o, Consumer<String> log) throws IOException {
-        Map<String, String> opts = common(o);
+    static Run var(Path dir, Bench.Options o, String device, Consumer<String> log) throws IOException {
+        Map<String, String> opts = common(o, device);
         opts.put("out", dir.resolve("var.zip").toString());
         opts.put("tokenizer", dir.resolve("tokenizer.zip").toString());
         opts.put("depth", "6");
@@ -55,9 +55,16 @@ final class TrainerBench {
         return run("VAR training step", o, log, l -> Training.trainVar(TrainOptions.parse(opts), l, null));
     }
 
-    /** Config B's options of the run, which both trainers read (the VAR trainer takes the tokenizer's from its file). */
-    private static Map<String, String> common(Bench.Options o) {
+    /**
+     * Config B's options of the run, which both trainers read (the VAR trainer takes the tokenizer's from its file), on the
+     * bench's device; steps only: no validation split, no validation, no pictures.
+     */
+    private static Map<String, String> common(Bench.Options o, String device) {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put("device", device);
+        m.put("val", "0");
+        m.put("eval_every", "0");
+        m.put("preview_every", "0");
         m.put("data", "synthetic:" + Math.max(256, 2 * o.batch()));
         m.put("batch", Integer.toString(o.batch()));
         m.put("micro_batch", Integer.toString(o.trainMicroBatch()));

@@ -105,16 +105,31 @@ public record HostTensor(String dtype, long[] shape, byte[] data) {
         return manager.create(toLongs(), s);
     }
 
+    /**
+     * The array's values in Java: float dtypes as float32, integer dtypes as int64. Every intermediate (a dtype
+     * conversion, the copy of a GPU array to the host) lives in a scope closed before returning: left to the engine,
+     * a GPU array's host copy stays in the array's own manager until that closes, which for the weights and optimizer
+     * moments of a training run meant three models' worth of host memory per checkpoint.
+     */
     public static HostTensor fromNDArray(NDArray a) {
         long[] shape = a.getShape().getShape();
-        if (a.getDataType() == DataType.INT64) return ofLongs(a.toLongArray(), shape);
-        if (a.getDataType().isInteger()) {
-            int[] v = a.toType(DataType.INT32, false).toIntArray();
-            long[] l = new long[v.length];
-            for (int i = 0; i < v.length; i++) l[i] = v[i];
-            return ofLongs(l, shape);
+        try (ai.djl.ndarray.NDManager scope = a.getManager().newSubManager(org.nextscale.core.api.Devices.host())) {
+            NDArray h = a.getDevice().equals(org.nextscale.core.api.Devices.host()) ? a : scoped(a.toDevice(org.nextscale.core.api.Devices.host(), true), a, scope);
+            if (h.getDataType() == DataType.INT64) return ofLongs(h.toLongArray(), shape);
+            if (h.getDataType().isInteger()) {
+                int[] v = scoped(h.toType(DataType.INT32, false), h, scope).toIntArray();
+                long[] l = new long[v.length];
+                for (int i = 0; i < v.length; i++) l[i] = v[i];
+                return ofLongs(l, shape);
+            }
+            return ofFloats(scoped(h.toType(DataType.FLOAT32, false), h, scope).toFloatArray(), shape);
         }
-        return ofFloats(a.toType(DataType.FLOAT32, false).toFloatArray(), shape);
+    }
+
+    /** {@code made} in {@code scope} when it is a new array (not {@code from} itself). */
+    private static NDArray scoped(NDArray made, NDArray from, ai.djl.ndarray.NDManager scope) {
+        if (made != from) made.attach(scope);
+        return made;
     }
 
     @Override

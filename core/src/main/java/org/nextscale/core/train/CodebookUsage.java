@@ -86,7 +86,7 @@ final class CodebookUsage {
         MultiScaleQuantizer q = vae.quantizer();
         int cvae = q.cvae();
         NDArray codebook = params.get("vae.quantize.embedding.weight");
-        float[] rows = codebook.toFloatArray();                                     // (V, Cvae)
+        float[] rows = org.nextscale.core.io.HostTensor.fromNDArray(codebook).toFloats();   // (V, Cvae); no host copy left in the weights' manager
         float[] candidates;
         try (NDManager m = img.getManager().newSubManager()) {
             NDArray x = img.duplicate();
@@ -105,7 +105,7 @@ final class CodebookUsage {
                 NDArray h = q.embed(idx.get(si)).transpose(0, 2, 1).reshape(b, cvae, pn, pn);
                 fhat = q.nextInput(si, fhat, h)[0];
             }
-            candidates = NDArrays.concat(zs, 0).toFloatArray();                       // (N, Cvae)
+            candidates = org.nextscale.core.io.HostTensor.fromNDArray(NDArrays.concat(zs, 0)).toFloats();  // (N, Cvae)
         }
         int n = candidates.length / cvae, vocab = rows.length / cvae;
         SeededRandom r = SeededRandom.of(seed, REDRAW_STREAM, step);
