@@ -14,13 +14,13 @@ public sealed interface VarCommand {
     record Load(Path file, String device) implements VarCommand {}
 
     /** Class-conditional sampling of {@code count} images; the class is resolved by the model (number or name). */
-    record Generate(String classSpec, int count, double cfg, int topK, double topP, long seed, boolean scales) implements VarCommand {}
+    record Generate(String classSpec, int count, double cfg, int topK, double topP, long seed, boolean scales, int batch) implements VarCommand {}
 
     /** The token pyramid of an image file. */
-    record Tokenize(Path image, String scale, String range) implements VarCommand {}
+    record Tokenize(Path image, String scale, String range, int batch) implements VarCommand {}
 
     /** Encode, quantize and decode an image file, with its PSNR. */
-    record Reconstruct(Path image, String scale, String range) implements VarCommand {}
+    record Reconstruct(Path image, String scale, String range, int batch) implements VarCommand {}
 
     /**
      * Zero-shot edit of an image file inside (or, for out-painting, outside) a box given as fractions or a rectangle in

@@ -114,7 +114,7 @@ public final class VarMagics {
     private static void generate(VarCommand.Generate c, Notebook nb, CancelToken cancel) {
         VarModel m = VarSession.model();
         SampleOptions o = SampleOptions.defaults().withClass(m.classIndex(c.classSpec())).withCount(c.count())
-                .withCfg(c.cfg()).withTopK(c.topK()).withTopP(c.topP()).withSeed(c.seed());
+                .withCfg(c.cfg()).withTopK(c.topK()).withTopP(c.topP()).withSeed(c.seed()).withBatch(c.batch());
         if (!c.scales()) {
             List<Image> images = m.generate(o, progress(nb, "generate", cancel), cancel);
             VarSession.setImages(images);
@@ -145,7 +145,7 @@ public final class VarMagics {
     private static void tokenize(VarCommand.Tokenize c, Notebook nb, CancelToken cancel) throws IOException {
         VarModel m = VarSession.model();
         Image img = ImageFiles.read(c.image(), c.range()).unit();
-        TiledTokens tiled = Tiles.tokenize(m, img, PixelScale.parse(c.scale()), progress(nb, "tokenize", cancel), cancel);
+        TiledTokens tiled = Tiles.tokenize(m, img, PixelScale.parse(c.scale()), c.batch(), progress(nb, "tokenize", cancel), cancel);
         VarSession.setTiles(tiled);
         if (tiled.tiles().size() > 1) {
             VarSession.setPyramid(tiled.tiles().get(0).tokens());
@@ -174,7 +174,7 @@ public final class VarMagics {
     private static void reconstruct(VarCommand.Reconstruct c, Notebook nb, CancelToken cancel) throws IOException {
         VarModel m = VarSession.model();
         Image img = ImageFiles.read(c.image(), c.range()).unit();
-        Image rec = Tiles.reconstruct(m, img, PixelScale.parse(c.scale()), progress(nb, "reconstruct", cancel), cancel);
+        Image rec = Tiles.reconstruct(m, img, PixelScale.parse(c.scale()), c.batch(), progress(nb, "reconstruct", cancel), cancel);
         double psnr = psnr(img, rec);
         VarSession.setImages(List.of(img, rec));
         VarSession.setPsnr(psnr);
@@ -351,7 +351,7 @@ public final class VarMagics {
     static String oneLine(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof OutOfMemoryError) return "out of memory: use a smaller batch or n, or give Java more memory (-Xmx)";
-        String gpu = org.nextscale.core.api.Devices.explain(e, "batch= or n= (or micro_batch= when training; a training run keeps its last checkpoint)");
+        String gpu = org.nextscale.core.api.Devices.explain(e, "batch= (micro_batch= when training; a training run keeps its last checkpoint)");
         if (gpu != null) return gpu;
         if (e instanceof NoSuchFileException) return "no such file: " + e.getMessage();
         String m = e.getMessage();

@@ -216,7 +216,7 @@ class VarMagicsTest {
         VarSession.use(m);
         Recorder nb = new Recorder();
         VarMagics.line(args("generate class=2 n=3 cfg=1.5 top_k=10 top_p=0.9 seed=5"), nb);
-        assertEquals(new SampleOptions(2, 3, 1.5, 10, 0.9, 5, false), m.lastOptions);
+        assertEquals(new SampleOptions(2, 3, 1.5, 10, 0.9, 5, false, 32), m.lastOptions);
         assertEquals(1, nb.images.size());
         BufferedImage grid = nb.images.get(0);
         int f = Pictures.zoom(8); // three 8x8 samples, 1-pixel white gaps, enlarged

@@ -84,12 +84,12 @@ class VarSyntaxTest {
     @Test
     void generateWithDefaultsAndEveryOption() {
         SampleOptions d = SampleOptions.defaults();
-        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed(), false), line("generate class=3 n=8"));
-        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed(), true), line("generate class=3 n=8 scales=true"));
-        assertEquals(new VarCommand.Generate("Dress", 4, 1.5, 600, 0.8, 42, false),
+        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed(), false, 32), line("generate class=3 n=8"));
+        assertEquals(new VarCommand.Generate("3", 8, d.cfg(), d.topK(), d.topP(), d.seed(), true, 32), line("generate class=3 n=8 scales=true"));
+        assertEquals(new VarCommand.Generate("Dress", 4, 1.5, 600, 0.8, 42, false, 32),
                 line("generate class=Dress n=4 cfg=1.5 top_k=600 top_p=0.8 seed=42"));
-        assertEquals(new VarCommand.Generate("uncond", 16, d.cfg(), d.topK(), d.topP(), d.seed(), false), line("generate n=$n class=uncond"));
-        assertEquals(new VarCommand.Generate("1", 16, d.cfg(), d.topK(), d.topP(), d.seed(), false), line("generate class=1 n=${n}"));
+        assertEquals(new VarCommand.Generate("uncond", 16, d.cfg(), d.topK(), d.topP(), d.seed(), false, 32), line("generate n=$n class=uncond"));
+        assertEquals(new VarCommand.Generate("1", 16, d.cfg(), d.topK(), d.topP(), d.seed(), false, 32), line("generate class=1 n=${n}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,7 +102,7 @@ class VarSyntaxTest {
             generate class=1 n=2 top_k=-3 | generate | top_k must be a whole number >= 0, got '-3'
             generate class=1 n=2 top_p=1.5 | generate | top_p must be a number in [0.0, 1.0], got '1.5'
             generate class=1 n=2 seed=abc | generate | seed must be a whole number, got 'abc'
-            generate class=1 n=2 temperature=2 | generate | unknown option temperature=; options are cfg, class, n, scales, seed, top_k, top_p
+            generate class=1 n=2 temperature=2 | generate | unknown option temperature=; options are batch, cfg, class, n, scales, seed, top_k, top_p
             generate class=1 n=2 n=3 | generate | n= is given twice
             generate 5 class=1 n=2 | generate | unexpected argument '5'
             generate class=1 n=$count | generate | unknown variable $count; set it first in Java with VarSession.let("count", value)
@@ -115,14 +115,15 @@ class VarSyntaxTest {
 
     @Test
     void tokenizeAndReconstructTakeOnePath() {
-        assertEquals(new VarCommand.Tokenize(Path.of("shirt.png"), "auto", "auto"), line("tokenize shirt.png"));
-        assertEquals(new VarCommand.Reconstruct(Path.of("shirt.png"), "auto", "auto"), line("reconstruct $file"));
+        assertEquals(new VarCommand.Tokenize(Path.of("shirt.png"), "auto", "auto", 64), line("tokenize shirt.png"));
+        assertEquals(new VarCommand.Reconstruct(Path.of("shirt.png"), "auto", "auto", 64), line("reconstruct $file"));
         lineError("tokenize", "tokenize", "missing PATH");
         lineError("reconstruct", "reconstruct", "missing PATH");
         lineError("tokenize a.png b.png", "tokenize", "too many arguments");
         lineError("reconstruct a.png size=2", "reconstruct", "unknown option size=");
         lineError("reconstruct a.png scale=0", "reconstruct", "scale must be auto, fit, or");
-        assertEquals(new VarCommand.Reconstruct(Path.of("a.png"), "2", "0,4095"), line("reconstruct a.png scale=2 range=0,4095"));
+        assertEquals(new VarCommand.Reconstruct(Path.of("a.png"), "2", "0,4095", 64), line("reconstruct a.png scale=2 range=0,4095"));
+        assertEquals(new VarCommand.Reconstruct(Path.of("a.png"), "auto", "auto", 8), line("reconstruct a.png batch=8"), "tiles per model call");
     }
 
     // ---------------------------------------------------------------- edits

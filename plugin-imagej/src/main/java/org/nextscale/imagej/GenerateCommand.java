@@ -53,6 +53,10 @@ public class GenerateCommand extends VarCommand {
             description = "Watch the images form coarse to fine (one decoder pass per scale); auto = yes unless the model's decoder is costly")
     private String showScales = "auto";
 
+    @Parameter(persist = false, label = "Images per model call", min = "1",
+            description = "Lower it when a GPU runs out of memory (the images depend on it: each call has its own seed stream)")
+    private int batch = 32;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Generated images")
     private ImagePlus images;
 
@@ -72,7 +76,7 @@ public class GenerateCommand extends VarCommand {
         if (count < 1) throw new IllegalArgumentException("count must be at least 1, got " + count);
         Generated g = onModel(model, m -> {
             int cls = m.classIndex(classId);
-            SampleOptions opts = new SampleOptions(cls, count, cfg, topK, topP, seed, smooth);
+            SampleOptions opts = new SampleOptions(cls, count, cfg, topK, topP, seed, smooth, batch);
             String name = cls < 0 ? "unconditional" : m.config().classNames().get(cls);
             ScaleViews views = ScaleFrames.wanted(showScales, m) ? new ScaleViews(ResultInfo.safe("VAR " + name + " coarse to fine")) : null;
             List<Image> made = m.generate(opts, progress(), token, views == null ? ScaleListener.NONE : views.frames);

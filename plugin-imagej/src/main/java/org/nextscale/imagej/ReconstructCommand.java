@@ -33,6 +33,10 @@ public class ReconstructCommand extends VarCommand {
             + "(large images in blended model-sized tiles), a number (2 = half resolution), or fit (the whole image fitted to the model)")
     private String scale = "auto";
 
+    @Parameter(persist = false, label = "Tiles per model call", min = "1",
+            description = "For images larger than the model: lower it when a GPU runs out of memory")
+    private int batch = 64;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Reconstruction")
     private ImagePlus reconstruction;
 
@@ -48,7 +52,7 @@ public class ReconstructCommand extends VarCommand {
     protected void execute() throws IOException {
         Image in = ImageConversion.toImage(image);
         PixelScale pixelScale = PixelScale.parse(scale);
-        Image out = onModel(model, m -> Tiles.reconstruct(m, in, pixelScale, progress(), token));
+        Image out = onModel(model, m -> Tiles.reconstruct(m, in, pixelScale, batch, progress(), token));
         psnr = ImageMetrics.psnr(in, out);
         reconstruction = ImageConversion.like(out, image, ResultInfo.safe(String.format(Locale.ROOT, "%s reconstructed (PSNR %.1f dB)", image.getTitle(), psnr)));
         Map<String, String> settings = new LinkedHashMap<>();

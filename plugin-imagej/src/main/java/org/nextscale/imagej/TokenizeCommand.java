@@ -33,6 +33,10 @@ public class TokenizeCommand extends VarCommand {
             + "(large images in model-sized tiles), a number (2 = half resolution), or fit (the whole image fitted to the model)")
     private String scale = "auto";
 
+    @Parameter(persist = false, label = "Tiles per model call", min = "1",
+            description = "For images larger than the model: lower it when a GPU runs out of memory")
+    private int batch = 64;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Token maps")
     private ImagePlus tokenMaps;
 
@@ -55,7 +59,7 @@ public class TokenizeCommand extends VarCommand {
         Image in = ImageConversion.toImage(image);
         PixelScale pixelScale = PixelScale.parse(scale);
         Tokens t = onModel(model, m -> {
-            TiledTokens tiled = Tiles.tokenize(m, in, pixelScale, progress(), token);
+            TiledTokens tiled = Tiles.tokenize(m, in, pixelScale, batch, progress(), token);
             return new Tokens(tiled, m.config().imageSize(), m.config().vqvae().vocabSize(), tiled.tiles().size() == 1 ? m.coarseToFine(in) : null);
         });
         tokenMaps = TokenMaps.stack(t.tiled(), t.side(), ResultInfo.safe(image.getTitle() + " tokens"), t.vocab());

@@ -70,7 +70,7 @@ public abstract class VarCommand extends ContextCommand {
             fail(e.getCause().getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             log.debug(e);
-            String gpu = org.nextscale.core.api.Devices.explain(e, "batch (or micro_batch when training; a training run keeps its last checkpoint)");
+            String gpu = org.nextscale.core.api.Devices.explain(e, "batch (batch= in the macro options; micro_batch when training, a training run keeps its last checkpoint)");
             if (gpu != null) {
                 fail(gpu);
                 return;

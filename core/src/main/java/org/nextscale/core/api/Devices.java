@@ -74,7 +74,8 @@ public final class Devices {
     public static String explain(Throwable t, String what) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = c.getMessage();
-            if (m != null && (m.contains("CUDA out of memory") || m.contains("CUBLAS_STATUS_ALLOC_FAILED") || m.contains("out of memory on device")))
+            if (m != null && (m.contains("CUDA out of memory") || m.contains("CUDA error: out of memory") || m.contains("CUBLAS_STATUS_ALLOC_FAILED")
+                    || m.contains("out of memory on device")))
                 return "the GPU ran out of memory: lower " + what + ", or use --device cpu";
         }
         return null;

@@ -28,7 +28,7 @@ final class Cli {
 
     static String message(Throwable e) {
         if (e instanceof UncheckedIOException u) e = u.getCause();
-        String gpu = org.nextscale.core.api.Devices.explain(e, "--batch (or --micro-batch when training; a training run keeps its last checkpoint)");
+        String gpu = org.nextscale.core.api.Devices.explain(e, "--batch (--micro-batch when training; a training run keeps its last checkpoint), or load the weights in half the memory with NEXTSCALE_WEIGHTS=float16");
         if (gpu != null) return gpu;
         if (e instanceof CancelledException) return "cancelled";
         String m = e.getMessage();

@@ -34,6 +34,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "png or tif (default: ${DEFAULT-VALUE})")
     String format;
 
+    @Option(names = "--batch", defaultValue = "32", description = "images per model call; lower it when a GPU runs out of memory "
+            + "(each call has its own seed stream, so the images depend on it) (default: ${DEFAULT-VALUE})")
+    int batch;
+
     @Option(names = "--scales", description = "also write NAME-scales.png next to each image: the image after each scale, coarse to fine")
     boolean scales;
 
@@ -47,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (VarModel m = model.load()) {
             int cls = m.classIndex(classSpec);
             ScaleFrames frames = new ScaleFrames();
-            List<Image> images = m.generate(sampling.sampling(cls, n), progress, progress.cancelToken(), scales ? frames : ScaleListener.NONE);
+            List<Image> images = m.generate(sampling.sampling(cls, n).withBatch(batch), progress, progress.cancelToken(), scales ? frames : ScaleListener.NONE);
             for (int i = 0; i < images.size(); i++) ImageFiles.write(images.get(i), files.get(i));
             if (scales) {
                 for (int i = 0; i < images.size(); i++) {

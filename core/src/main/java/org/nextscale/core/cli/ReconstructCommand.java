@@ -21,6 +21,10 @@ final class ReconstructCommand implements Callable<Integer> {
 
     @Mixin ImageOptions imageOptions;
 
+    @Option(names = "--batch", defaultValue = "64", description = "tiles per model call for an image larger than the model; lower it when a GPU "
+            + "runs out of memory (default: ${DEFAULT-VALUE})")
+    int batch;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "PNG, JPEG or TIFF")
     Path image;
 
@@ -34,7 +38,7 @@ final class ReconstructCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
             ImageFiles.Loaded in = ImageFiles.read(image, imageOptions.range);
-            Image rec = Tiles.reconstruct(m, in.unit(), scale, progress, progress.cancelToken());
+            Image rec = Tiles.reconstruct(m, in.unit(), scale, batch, progress, progress.cancelToken());
             ImageFiles.write(in, rec, target);
             System.out.printf("wrote %s; PSNR %.2f dB (values %s mapped to 0..1)%n", target, ImageMetrics.psnr(in.unit(), rec), in.range());
             return 0;

@@ -24,6 +24,10 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Mixin ImageOptions imageOptions;
 
+    @Option(names = "--batch", defaultValue = "64", description = "tiles per model call for an image larger than the model; lower it when a GPU "
+            + "runs out of memory (default: ${DEFAULT-VALUE})")
+    int batch;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "PNG, JPEG or TIFF")
     Path image;
 
@@ -37,7 +41,7 @@ final class TokenizeCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress();
         try (VarModel m = model.load()) {
             Image input = ImageFiles.read(image, imageOptions.range).unit();
-            TiledTokens tiled = Tiles.tokenize(m, input, scale, progress, progress.cancelToken());
+            TiledTokens tiled = Tiles.tokenize(m, input, scale, batch, progress, progress.cancelToken());
             boolean whole = tiled.tiles().size() == 1;
             StringBuilder text = new StringBuilder();
             if (!whole) text.append(String.format(java.util.Locale.ROOT, "%d tiles (%d rows x %d columns) of a %dx%d px image%n",

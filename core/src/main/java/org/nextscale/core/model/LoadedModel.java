@@ -150,12 +150,13 @@ public final class LoadedModel implements VarModel {
         int perImage = config.order().equals("raster") ? 1 : config.numScales();
         long total = (long) o.count() * perImage;                  // progress counts image-scales, so one batch moves the bar too
         progress.progress("generate", 0, total);
-        for (int start = 0; start < o.count(); start += BATCH) {
+        int per = o.batch() > 0 ? o.batch() : BATCH;                  // images per model call
+        for (int start = 0; start < o.count(); start += per) {
             cancel.check();
-            int n = Math.min(BATCH, o.count() - start);
+            int n = Math.min(per, o.count() - start);
             long before = (long) start * perImage;
             // each batch gets its own seed stream so results do not depend on the batch size chosen here
-            SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / BATCH));
+            SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / per));
             ProgressListener perScale = (stage, done, all) ->
                     progress.progress("generate", before + (long) Math.floor((double) n * perImage * Math.min(done, all) / Math.max(1, all)), total);
             try (NDManager m = manager.newSubManager(); NoGrad noGrad = new NoGrad()) {

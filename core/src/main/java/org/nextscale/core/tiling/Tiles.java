@@ -29,8 +29,19 @@ public final class Tiles {
 
     private Tiles() {}
 
+    /** Tiles per model call: {@code requested}, or {@link #BATCH} when it is 0. */
+    static int perCall(int requested) {
+        if (requested < 0) throw new IllegalArgumentException("batch (tiles per model call) must be at least 1, or 0 for the default, got " + requested);
+        return requested > 0 ? requested : BATCH;
+    }
+
     /** The reconstruction of {@code image} (values in the model's units) at its own size. */
     public static Image reconstruct(VarModel m, Image image, PixelScale scale, ProgressListener progress, CancelToken cancel) {
+        return reconstruct(m, image, scale, 0, progress, cancel);
+    }
+
+    /** {@link #reconstruct(VarModel, Image, PixelScale, ProgressListener, CancelToken)} with {@code batch} tiles per model call (0 = 64). */
+    public static Image reconstruct(VarModel m, Image image, PixelScale scale, int batch, ProgressListener progress, CancelToken cancel) {
         ImageAdapter.check(image);
         int side = m.imageSize();
         if (scale.whole(image.height(), image.width(), side)) {
@@ -40,12 +51,18 @@ public final class Tiles {
             return out;
         }
         Image work = atScale(image, scale);
-        Image rec = reconstructTiled(m, work, side, side / 8, progress, cancel);
+        Image rec = reconstructTiled(m, work, side, side / 8, perCall(batch), progress, cancel);
         return rec == work ? rec : ImageAdapter.resize(rec, image.height(), image.width());
     }
 
     /** The token maps of {@code image}, one pyramid per tile. */
     public static TiledTokens tokenize(VarModel m, Image image, PixelScale scale, ProgressListener progress, CancelToken cancel) {
+        return tokenize(m, image, scale, 0, progress, cancel);
+    }
+
+    /** {@link #tokenize(VarModel, Image, PixelScale, ProgressListener, CancelToken)} with {@code batch} tiles per model call (0 = 64). */
+    public static TiledTokens tokenize(VarModel m, Image image, PixelScale scale, int batch, ProgressListener progress, CancelToken cancel) {
+        int per = perCall(batch);
         ImageAdapter.check(image);
         int side = m.imageSize();
         if (scale.whole(image.height(), image.width(), side)) {
@@ -63,19 +80,19 @@ public final class Tiles {
             for (int c = 0; c < xs.length; c++) places.add(new int[] {r, c});
         long total = places.size();
         progress.progress("tiles", 0, total);
-        for (int start = 0; start < places.size(); start += BATCH) {
+        for (int start = 0; start < places.size(); start += per) {
             cancel.check();
-            List<int[]> batch = places.subList(start, Math.min(places.size(), start + BATCH));
-            List<Image> cuts = new ArrayList<>(batch.size());
-            for (int[] rc : batch) cuts.add(TileGrid.cut(work, ys[rc[0]], xs[rc[1]], side));
+            List<int[]> group = places.subList(start, Math.min(places.size(), start + per));
+            List<Image> cuts = new ArrayList<>(group.size());
+            for (int[] rc : group) cuts.add(TileGrid.cut(work, ys[rc[0]], xs[rc[1]], side));
             List<TokenPyramid> tokens = m.tokenize(cuts);
-            for (int i = 0; i < batch.size(); i++) {
-                int r = batch.get(i)[0], c = batch.get(i)[1];
+            for (int i = 0; i < group.size(); i++) {
+                int r = group.get(i)[0], c = group.get(i)[1];
                 int y0 = (int) Math.round(ys[r] * f), x0 = (int) Math.round(xs[c] * g);
                 int y1 = (int) Math.round(Math.min(work.height(), ys[r] + side) * f), x1 = (int) Math.round(Math.min(work.width(), xs[c] + side) * g);
                 tiles.add(new TiledTokens.Tile(r, c, y0, x0, y1 - y0, x1 - x0, tokens.get(i)));
             }
-            progress.progress("tiles", start + batch.size(), total);
+            progress.progress("tiles", start + group.size(), total);
         }
         return new TiledTokens(image.height(), image.width(), ys.length, xs.length, List.copyOf(tiles));
     }
@@ -125,7 +142,7 @@ public final class Tiles {
      * reconstruction is added to the rows it covers with its weight (the product of its spans' weights along y and
      * x), and a row is written as soon as the next row of tiles starts below it. Rows are held only while open.
      */
-    static Image reconstructTiled(VarModel m, Image img, int side, int band, ProgressListener progress, CancelToken cancel) {
+    static Image reconstructTiled(VarModel m, Image img, int side, int band, int per, ProgressListener progress, CancelToken cancel) {
         int h = img.height(), w = img.width(), c = img.channels();
         List<TileGrid.Span> ys = TileGrid.blendedSpans(h, side, band), xs = TileGrid.blendedSpans(w, side, band);
         float[] out = new float[c * h * w];
@@ -135,9 +152,9 @@ public final class Tiles {
         int written = 0;
         for (int r = 0; r < ys.size(); r++) {
             TileGrid.Span row = ys.get(r);
-            for (int start = 0; start < xs.size(); start += BATCH) {
+            for (int start = 0; start < xs.size(); start += per) {
                 cancel.check();
-                int n = Math.min(BATCH, xs.size() - start);
+                int n = Math.min(per, xs.size() - start);
                 List<Image> cuts = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) cuts.add(TileGrid.cut(img, row.start(), xs.get(start + i).start(), side));
                 List<Image> recs = m.reconstruct(cuts);

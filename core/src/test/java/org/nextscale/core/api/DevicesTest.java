@@ -37,6 +37,9 @@ class DevicesTest {
         RuntimeException oom = new RuntimeException("wrapped", new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; "
                 + "79.1 GiB total capacity; 77.0 GiB already allocated)\nException raised from malloc at c10/cuda/CUDACachingAllocator.cpp"));
         assertEquals("the GPU ran out of memory: lower --batch, or use --device cpu", Devices.explain(oom, "--batch"));
+        assertEquals("the GPU ran out of memory: lower --batch, or use --device cpu",
+                Devices.explain(new EngineException("CUDA error: out of memory\nCUDA kernel errors might be asynchronously reported"), "--batch"),
+                "the raw CUDA error, not only the caching allocator's message");
         assertNull(Devices.explain(new EngineException("shape mismatch"), "--batch"));
     }
 }

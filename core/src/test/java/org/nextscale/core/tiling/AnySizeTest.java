@@ -63,8 +63,8 @@ class AnySizeTest {
         boolean[] nearGrid = new boolean[256 * 320];
         for (int y = 0; y < 256; y++)
             for (int x = 0; x < 320; x++) nearGrid[y * 320 + x] = (x % 32 == 0 || x % 32 == 31 || y % 32 == 0 || y % 32 == 31) && x > 0 && y > 0 && x < 319 && y < 255;
-        Image blended = Tiles.reconstructTiled(model, shifted, 32, 4, ProgressListener.NONE, CancelToken.none());
-        Image sideBySide = Tiles.reconstructTiled(model, shifted, 32, 0, ProgressListener.NONE, CancelToken.none());
+        Image blended = Tiles.reconstructTiled(model, shifted, 32, 4, Tiles.BATCH, ProgressListener.NONE, CancelToken.none());
+        Image sideBySide = Tiles.reconstructTiled(model, shifted, 32, 0, Tiles.BATCH, ProgressListener.NONE, CancelToken.none());
         double blendedRatio = errorRatio(blended, shifted, nearGrid), plainRatio = errorRatio(sideBySide, shifted, nearGrid);
         System.out.printf("half-cell-shifted mosaic, error next to tile borders over error elsewhere: blended %.3f, unblended %.3f; PSNR %.2f / %.2f dB%n",
                 blendedRatio, plainRatio, ImageMetrics.psnr(shifted, blended), ImageMetrics.psnr(shifted, sideBySide));

@@ -20,6 +20,7 @@ public class VarGenerate extends MacroCommand<GenerateCommand> {
         seed(k);
         showScales(k);
         k.key("smooth", "smooth", "Smooth", "Smoother images (Gumbel smoothing of the token embeddings)");
+        k.macroOnly("batch", "batch");                      // images (tiles) per model call: for a GPU short of memory
         k.help(Help.page("Generate", Help.CLASS + Help.CFG + "<p><b>Top_k, Top_p</b>: leave 0 for the most varied images; smaller values give "
                 + "safer, less varied ones.</p>"));
     }

@@ -12,6 +12,7 @@ public class VarReconstruct extends MacroCommand<ReconstructCommand> {
         k.intro("Passes the image through the model's tokenizer and back: what the tokens keep of it.");
         model(k);
         scale(k);
+        k.macroOnly("batch", "batch");                      // images (tiles) per model call: for a GPU short of memory
         k.help(Help.page("Reconstruct", "<p>Encodes the image to tokens and decodes them again. The title gives the PSNR (peak "
                 + "signal-to-noise ratio, in dB) of the reconstruction against the image: higher is closer. The shipped model reaches "
                 + "about 24 dB on its own kind of images (clothing); much lower means the image is unlike what the model knows.</p>" + Help.SCALE));

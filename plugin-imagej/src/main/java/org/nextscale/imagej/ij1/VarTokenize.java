@@ -16,6 +16,7 @@ public class VarTokenize extends MacroCommand<TokenizeCommand> {
         k.intro("Shows the tokens the model's tokenizer gives the image: one map per scale, coarse to fine,", "pixel values are token ids.");
         model(k);
         scale(k);
+        k.macroOnly("batch", "batch");                      // images (tiles) per model call: for a GPU short of memory
         k.help(Help.page("Tokenize", "<p>The tokenizer turns the image into a pyramid of token maps, 1x1 first; each token is one entry of "
                 + "the model's codebook. The result is a stack with one slice per scale (hover a pixel to read its token id) and a table "
                 + "<i>Tokens of TITLE</i> with one row per token.</p>" + Help.SCALE));
