@@ -35,7 +35,32 @@ final class TrainingWindows implements TrainListener {
     private ImagePlus preview;
     private final Frame progress;
     private final Label progressLine = new Label("starting...");
-    private final java.awt.Scrollbar bar = new java.awt.Scrollbar(java.awt.Scrollbar.HORIZONTAL, 0, 1, 0, 1000);
+    private final Bar bar = new Bar();
+
+    /** A plain progress bar (AWT has none): the done part filled. */
+    private static final class Bar extends java.awt.Canvas {
+        private volatile double done;
+
+        Bar() {
+            setPreferredSize(new java.awt.Dimension(460, 14));
+        }
+
+        void set(double fraction) {
+            done = Math.max(0, Math.min(1, fraction));
+            repaint();
+        }
+
+        @Override
+        public void paint(java.awt.Graphics g) {
+            int w = getWidth(), h = getHeight();
+            g.setColor(new Color(235, 235, 235));
+            g.fillRect(0, 0, w, h);
+            g.setColor(new Color(30, 90, 200));
+            g.fillRect(0, 0, (int) Math.round(w * done), h);
+            g.setColor(Color.GRAY);
+            g.drawRect(0, 0, w - 1, h - 1);
+        }
+    }
 
     /** Opens the progress window: the step, the loss, the time left, and a Cancel button that stops after the current step. */
     TrainingWindows(String title, CancelToken cancel) {
@@ -43,7 +68,6 @@ final class TrainingWindows implements TrainListener {
         progress = new Frame(title + ": training");
         progress.setLayout(new BorderLayout(8, 8));
         progressLine.setPreferredSize(new java.awt.Dimension(460, 22));
-        bar.setEnabled(false);
         Button stop = new Button("Cancel");
         stop.addActionListener(e -> {
             cancel.cancel();
@@ -85,7 +109,7 @@ final class TrainingWindows implements TrainListener {
         long left = Math.round(e.etaSeconds());
         progressLine.setText(String.format(java.util.Locale.ROOT, "%s: step %d of %d, loss %.4f, %s left", e.phase(), e.step(), e.totalSteps(), e.loss(),
                 left >= 3600 ? String.format("%d:%02d:%02d", left / 3600, left / 60 % 60, left % 60) : String.format("%d:%02d", left / 60, left % 60)));
-        bar.setValue((int) (1000 * e.step() / Math.max(1, e.totalSteps())));
+        bar.set((double) e.step() / Math.max(1, e.totalSteps()));
         every = Math.max(1, e.totalSteps() / 200);                   // at most ~200 points of training loss
         windowSum += e.loss();
         windowSteps++;
