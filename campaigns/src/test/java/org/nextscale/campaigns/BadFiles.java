@@ -88,6 +88,18 @@ final class BadFiles {
         Files.createDirectories(path("data-text/shirts"));
         Files.writeString(path("data-text/shirts/a.png"), "not an image\n");
         Files.writeString(path("data-text/shirts/b.png"), "not an image either\n");
+
+        // own images: a large one beside one smaller than a 32 px patch; a damaged TIFF stack; only dark background
+        Files.createDirectories(path("data-small"));
+        ImageIO.write(noise(200, 160, BufferedImage.TYPE_BYTE_GRAY), "png", path("data-small/large.png").toFile());
+        ImageIO.write(noise(20, 20, BufferedImage.TYPE_BYTE_GRAY), "png", path("data-small/tiny.png").toFile());
+        Files.createDirectories(path("data-damaged"));
+        ImageIO.write(noise(200, 160, BufferedImage.TYPE_BYTE_GRAY), "tiff", path("data-damaged/a.tif").toFile());
+        byte[] tif = Files.readAllBytes(path("data-damaged/a.tif"));
+        Files.write(path("data-damaged/a.tif"), java.util.Arrays.copyOf(tif, tif.length / 3));
+        Files.createDirectories(path("data-dark"));
+        ImageIO.write(new BufferedImage(200, 160, BufferedImage.TYPE_BYTE_GRAY), "png", path("data-dark/a.png").toFile());
+        ImageIO.write(new BufferedImage(180, 150, BufferedImage.TYPE_BYTE_GRAY), "png", path("data-dark/b.png").toFile());
     }
 
     Path path(String name) {

@@ -125,6 +125,11 @@ class BadInputCampaignTest {
         // ---- CLI: training
         c.add(cli("empty data folder", "no images found", "train-tokenizer", "--data", f.p("data-empty"), "--steps", "2", "--out", f.p("t.zip")));
         c.add(cli("folder of non-images", "cannot read image.*a.png", "train-tokenizer", "--data", f.p("data-text"), "--steps", "2", "--out", f.p("t.zip")));
+        c.add(cli("an image smaller than a patch", "tiny.png is 20x20 px at this scale, smaller than the model's 32 px patches", "train-tokenizer", "--data", f.p("data-small"), "--steps", "2", "--out", f.p("t.zip")));
+        c.add(cli("a damaged TIFF", "cannot read image .*a.tif", "train-tokenizer", "--data", f.p("data-damaged"), "--steps", "2", "--out", f.p("t.zip")));
+        c.add(cli("only background", "no training patch passes the foreground filter", "train-tokenizer", "--data", f.p("data-dark"), "--steps", "2", "--out", f.p("t.zip")));
+        c.add(cli("--val 1", "val must be at least 0 and below 1", "train-tokenizer", "--data", "synthetic:32", "--val", "1", "--steps", "2", "--out", f.p("t.zip")));
+        c.add(cli("--val leaving no data", "val=0.99 leaves no training data of 32 images", "train-tokenizer", "--data", "synthetic:32", "--val", "0.99", "--steps", "2", "--out", f.p("t.zip")));
         c.add(cli("--steps 0", "steps must be > 0", "train-tokenizer", "--data", "synthetic:8", "--steps", "0", "--out", f.p("t.zip")));
         c.add(cli("--batch 0", "batch must be > 0", "train", "--data", "synthetic:8", "--batch", "0", "--out", f.p("v.zip")));
 

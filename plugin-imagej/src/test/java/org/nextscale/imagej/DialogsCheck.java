@@ -13,17 +13,13 @@ import java.awt.Component;
 import java.awt.Container;
 import java.awt.Dialog;
 import java.awt.Label;
-import java.awt.Rectangle;
-import java.awt.Robot;
 import java.awt.TextField;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Run by {@link DialogsMacroIT} in its own JVM under Xvfb with a real ImageJ 1.54p window: opens the VAR commands as a
@@ -49,7 +45,7 @@ public final class DialogsCheck {
         System.out.println("generate.scales_choices=" + items(choice(gd, "yes")));
         System.out.println("generate.text=" + texts(gd));
         System.out.println("generate.help=" + (button(gd, "Help") != null));
-        shot(gd, shots.resolve("generate.png"));
+        AwtWindows.screenshot(gd, shots.resolve("generate.png"));
         cls.select("Dress");
         numeric(gd, 0).setText("2");                                         // Count
         ok(gd);
@@ -88,7 +84,7 @@ public final class DialogsCheck {
         gd = dialog("VAR Inpaint");
         System.out.println("inpaint.text=" + texts(gd));
         System.out.println("inpaint.masks=" + items(choice(gd, "none")));
-        shot(gd, shots.resolve("inpaint.png"));
+        AwtWindows.screenshot(gd, shots.resolve("inpaint.png"));
         ok(gd);
         t.join(120_000);
         System.out.println("inpaint.title=" + WindowManager.getCurrentImage().getTitle());
@@ -126,7 +122,7 @@ public final class DialogsCheck {
         gd = dialog("VAR Train Tokenizer");
         System.out.println("train.text=" + texts(gd));
         System.out.println("train.buttons=" + buttons(gd));
-        shot(gd, shots.resolve("train-tokenizer.png"));
+        AwtWindows.screenshot(gd, shots.resolve("train-tokenizer.png"));
         cancel(gd);
         t.join(1_000);
 
@@ -234,23 +230,15 @@ public final class DialogsCheck {
 
     private static String buttons(Container c) {
         List<String> out = new ArrayList<>();
-        List<Component> all = new ArrayList<>();
-        flatten(c, all);
-        for (Component x : all) if (x instanceof Button b) out.add(b.getLabel());
+        for (Component x : AwtWindows.components(c)) if (x instanceof Button b) out.add(b.getLabel());
         return String.join(";", out);
     }
 
     private static Button button(Container c, String label) {
-        List<Component> all = new ArrayList<>();
-        flatten(c, all);
-        for (Component x : all) if (x instanceof Button b && b.getLabel().trim().startsWith(label)) return b;
+        for (Component x : AwtWindows.components(c)) if (x instanceof Button b && b.getLabel().trim().startsWith(label)) return b;
         return null;
     }
 
-    private static void flatten(Component c, List<Component> out) {
-        out.add(c);
-        if (c instanceof Container k) for (Component x : k.getComponents()) flatten(x, out);
-    }
 
     private static void ok(Dialog d) {
         press(d, "OK");
@@ -268,10 +256,4 @@ public final class DialogsCheck {
         });
     }
 
-    private static void shot(Window w, Path png) throws Exception {
-        java.awt.EventQueue.invokeAndWait(w::toFront);
-        Thread.sleep(800);
-        Rectangle r = w.getBounds();
-        ImageIO.write(new Robot().createScreenCapture(r), "png", new File(png.toString()));
-    }
 }

@@ -38,7 +38,7 @@ public final class LiveViewCheck {
         }
         if (args.length > 1) {                                                // screenshots of the live view, for the docs
             for (Frame f : Frame.getFrames())
-                if (f.isVisible() && (f instanceof PlotWindow || f.getTitle().contains("preview"))) shot(f, Path.of(args[1], f instanceof PlotWindow ? "live-plot.png" : "live-preview.png"));
+                if (f.isVisible() && (f instanceof PlotWindow || f.getTitle().contains("preview"))) AwtWindows.screenshot(f, Path.of(args[1], f instanceof PlotWindow ? "live-plot.png" : "live-preview.png"));
         }
         System.out.println("wanted_in_macro=" + IJ.runMacro("return call('" + LiveViewCheck.class.getName() + ".wanted');"));
 
@@ -61,9 +61,9 @@ public final class LiveViewCheck {
         System.out.println("progress_window=" + (progress != null));
         if (progress != null) {
             Thread.sleep(3000);                                                 // a few steps, so the window shows them
-            if (args.length > 1) shot(progress, Path.of(args[1], "live-progress.png"));
+            if (args.length > 1) AwtWindows.screenshot(progress, Path.of(args[1], "live-progress.png"));
             java.awt.Button cancel = null;
-            for (java.awt.Component c : all(progress)) if (c instanceof java.awt.Button b && b.getLabel().equals("Cancel")) cancel = b;
+            for (java.awt.Component c : AwtWindows.components(progress)) if (c instanceof java.awt.Button b && b.getLabel().equals("Cancel")) cancel = b;
             java.awt.Button pressed = cancel;
             java.awt.EventQueue.invokeLater(() -> pressed.getActionListeners()[0].actionPerformed(new java.awt.event.ActionEvent(pressed, 0, "Cancel")));
             t.join(60_000);
@@ -72,21 +72,6 @@ public final class LiveViewCheck {
             System.out.println("checkpoint_kept=" + new File(args[0].replace(".zip", "-long.ckpt.zip")).isFile());
         }
         System.exit(0);
-    }
-
-    private static java.util.List<java.awt.Component> all(java.awt.Container c) {
-        java.util.List<java.awt.Component> out = new java.util.ArrayList<>();
-        for (java.awt.Component x : c.getComponents()) {
-            out.add(x);
-            if (x instanceof java.awt.Container k) out.addAll(all(k));
-        }
-        return out;
-    }
-
-    private static void shot(java.awt.Window w, Path png) throws Exception {
-        java.awt.EventQueue.invokeAndWait(w::toFront);
-        Thread.sleep(800);
-        javax.imageio.ImageIO.write(new java.awt.Robot().createScreenCapture(w.getBounds()), "png", png.toFile());
     }
 
     /** For the macro: whether a training run started now would open windows. */

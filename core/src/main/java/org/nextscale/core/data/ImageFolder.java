@@ -4,12 +4,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -21,40 +18,22 @@ import javax.imageio.ImageIO;
  * the full 16-bit range.
  */
 public final class ImageFolder {
-    private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".tif", ".tiff");
 
     private ImageFolder() {}
 
-    /** Reads at most {@code limit} images (limit <= 0: all), in sorted class then file order. */
+    /**
+     * Reads at most {@code limit} images (limit <= 0: all), in sorted class then file order; the folder (or file, or list
+     * of files) is read as {@link SourceImages#list} reads the data option.
+     */
     public static LabeledImages load(Path dir, int limit) throws IOException {
-        if (!Files.exists(dir)) throw new IOException("data folder " + dir + " does not exist");
-        if (!Files.isDirectory(dir)) throw new IOException("--data " + dir + " is not a folder (give a folder of images, one sub-folder per class, or 'fashion-mnist')");
-        List<Path> classDirs = list(dir).stream().filter(Files::isDirectory).toList();
-        List<Path> topImages = list(dir).stream().filter(ImageFolder::isImage).toList();
-        List<String> names = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        if (classDirs.isEmpty()) {
-            names.add(dir.toAbsolutePath().normalize().getFileName() == null ? "images" : dir.toAbsolutePath().normalize().getFileName().toString());
-            for (Path p : topImages) { files.add(p); labels.add(0); }
-        } else {
-            if (!topImages.isEmpty())
-                throw new IOException(dir + " holds both images (" + topImages.get(0).getFileName() + ") and class sub-folders: move the images into a sub-folder");
-            for (Path c : classDirs) {
-                List<Path> imgs = list(c).stream().filter(ImageFolder::isImage).toList();
-                if (imgs.isEmpty()) continue;
-                int label = names.size();
-                names.add(c.getFileName().toString());
-                for (Path p : imgs) { files.add(p); labels.add(label); }
-            }
-        }
-        if (files.isEmpty())
-            throw new IOException("no images found in " + dir + " (looked for " + String.join(", ", EXTENSIONS) + " files, directly or in one sub-folder per class)");
+        SourceImages.FileList set = SourceImages.list(dir.toString());
+        List<Path> files = set.files();
+        List<Integer> labels = new ArrayList<>(set.labels());
         if (limit > 0 && files.size() > limit) {
             // keep every class: take images round-robin over the classes rather than the first classes only
-            files = roundRobin(files, labels, names.size(), limit, labels);
+            files = roundRobin(files, labels, set.classNames().size(), limit, labels);
         }
-        return read(files, labels, names);
+        return read(files, labels, set.classNames());
     }
 
     private static List<Path> roundRobin(List<Path> files, List<Integer> labels, int classes, int limit, List<Integer> outLabels) {
@@ -141,16 +120,5 @@ public final class ImageFolder {
                 }
             }
         return a;
-    }
-
-    private static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(p) && !n.startsWith(".") && EXTENSIONS.stream().anyMatch(n::endsWith);
-    }
-
-    private static List<Path> list(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-        }
     }
 }

@@ -115,8 +115,9 @@ public final class Patches {
         }
         for (int i = 0; i < n; i++) {
             SourceImages.Page p = pages.get(i);
-            float threshold = foreground > 0 ? (float) (foreground * percentile999(p)) : -1f;
-            float[] maxed = foreground > 0 ? maxFilter(p, Math.max(1, side / 2)) : null;
+            float[] mean = foreground > 0 ? channelMean(p) : null;
+            float threshold = foreground > 0 ? (float) (foreground * percentile999(mean)) : -1f;
+            float[] maxed = foreground > 0 ? maxFilter(mean, p.height(), p.width(), Math.max(1, side / 2)) : null;
             if (heldOut[i]) validation.add(region(p, i, 0, p.height(), maxed, threshold));
             else if (trainRows[i] < 0) train.add(region(p, i, 0, p.height(), maxed, threshold));
             else {
@@ -142,12 +143,18 @@ public final class Patches {
         return new Region(page, y0, rows, cols, allowed);
     }
 
-    /** The mean over channels, max-filtered over a (window x window) square centred on each pixel. */
-    private static float[] maxFilter(SourceImages.Page p, int window) {
-        int h = p.height(), w = p.width(), lo = window / 2, hi = window - 1 - lo;
-        float[] mean = new float[h * w];
+    /** The page's mean over channels, (H, W) values in [0, 1]. */
+    private static float[] channelMean(SourceImages.Page p) {
+        int plane = p.height() * p.width();
+        float[] mean = new float[plane];
         for (int c = 0; c < p.channels(); c++)
-            for (int i = 0; i < h * w; i++) mean[i] += p.values()[c * h * w + i] / 65535f / p.channels();
+            for (int i = 0; i < plane; i++) mean[i] += p.values()[c * plane + i] / 65535f / p.channels();
+        return mean;
+    }
+
+    /** {@code mean} (H, W), max-filtered over a (window x window) square centred on each pixel. */
+    private static float[] maxFilter(float[] mean, int h, int w, int window) {
+        int lo = window / 2, hi = window - 1 - lo;
         float[] rows = new float[h * w], out = new float[h * w];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
@@ -164,18 +171,12 @@ public final class Patches {
         return out;
     }
 
-    /** The 99.9th percentile of the page's channel mean (on at most 2^20 samples). */
-    private static double percentile999(SourceImages.Page p) {
-        int n = (int) Math.min(p.pixels(), 1 << 20);
-        long step = Math.max(1, p.pixels() / n);
+    /** The 99.9th percentile of the channel mean (on at most 2^20 samples). */
+    private static double percentile999(float[] mean) {
+        int n = Math.min(mean.length, 1 << 20);
+        int step = Math.max(1, mean.length / n);
         float[] s = new float[n];
-        int plane = p.height() * p.width();
-        for (int i = 0; i < n; i++) {
-            long j = Math.min(plane - 1L, i * step);
-            float v = 0;
-            for (int c = 0; c < p.channels(); c++) v += p.values()[c * plane + (int) j] / 65535f;
-            s[i] = v / p.channels();
-        }
+        for (int i = 0; i < n; i++) s[i] = mean[Math.min(mean.length - 1, i * step)];
         Arrays.sort(s);
         return s[(int) Math.min(n - 1, Math.floor(0.999 * (n - 1)))];
     }

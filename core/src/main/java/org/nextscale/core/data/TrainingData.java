@@ -54,8 +54,8 @@ public final class TrainingData {
         this.description = description;
     }
 
+    /** Opens the data of {@code o} (validated by TrainOptions). */
     public static TrainingData open(Options o, CancelToken cancel) throws IOException {
-        if (!(o.val() >= 0 && o.val() < 1)) throw new IllegalArgumentException("training option val must be in [0, 1) (the held-out fraction), got " + o.val());
         String s = o.spec() == null ? "" : o.spec().trim();
         String lower = s.toLowerCase(Locale.ROOT);
         PixelScale scale = PixelScale.parse(o.scale());

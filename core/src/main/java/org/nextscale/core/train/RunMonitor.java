@@ -39,6 +39,7 @@ final class RunMonitor {
     private int sinceBest;
     private double windowSum;
     private int windowSteps;
+    private String pending;                                          // the row of the last step, while its validation is still to come
     // the curves for the plot: (step, train loss averaged since the previous evaluation) and (step, validation loss)
     private final List<double[]> trainCurve = new ArrayList<>(), valCurve = new ArrayList<>();
 
@@ -128,8 +129,6 @@ final class RunMonitor {
             pending = null;
         }
     }
-
-    private String pending;
 
     boolean evalDue(long done) {
         return evalEvery > 0 && (done % evalEvery == 0 || done == steps);
