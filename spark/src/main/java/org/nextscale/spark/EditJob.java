@@ -20,6 +20,7 @@ import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.SeamMode;
 import org.nextscale.core.cli.SamplingDefaults;
 import org.nextscale.core.tiling.EditWindows;
+import org.nextscale.core.api.VarModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,7 +104,7 @@ final class EditJob extends ImageJobs {
         long s0 = seed;
         double g = cfg, tp = topP;
         String scaleSpec = scale;
-        return (lease, images, paths) -> {
+        return (model, images, paths) -> {
             Image maskImg = maskImage == null ? null : Output.decode(maskImage);
             List<Result> out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
@@ -111,9 +112,9 @@ final class EditJob extends ImageJobs {
                 long sd = GenerateJob.sampleSeed(s0, paths.get(i).hashCode(), paths.get(i).length());
                 SampleOptions o = new SampleOptions(c, 1, g, 0, tp, sd, false);
                 Image r = grow != null
-                        ? EditWindows.extend(lease.model(), in, Extension.parse(grow), o, SeamMode.BLEND, PixelScale.parse(scaleSpec),
+                        ? EditWindows.extend(model, in, Extension.parse(grow), o, SeamMode.BLEND, PixelScale.parse(scaleSpec),
                                 ProgressListener.NONE, CancelToken.none())
-                        : EditWindows.edit(lease.model(), in, box != null ? EditMask.parseBox(box, in.height(), in.width()) : maskOf(maskImg, in),
+                        : EditWindows.edit(model, in, box != null ? EditMask.parseBox(box, in.height(), in.width()) : maskOf(maskImg, in),
                                 m, o, SeamMode.BLEND, PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none(), ScaleListener.NONE);
                 out.add(new Result(r, null, name));
             }

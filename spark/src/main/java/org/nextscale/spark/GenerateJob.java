@@ -19,6 +19,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.cli.SamplingDefaults;
+import org.nextscale.core.api.VarModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,24 +100,23 @@ final class GenerateJob extends Job {
             Dataset<Long> ids = spark.range(0, total, 1, parts);
             Dataset<Row> index = ids.mapPartitions((MapPartitionsFunction<Long, Row>) it -> {
                 List<Row> out = new ArrayList<>();
-                try (ModelPool.Lease lease = ModelPool.borrow(ref, bytes)) {
-                    while (it.hasNext()) {
-                        long id = it.next();
-                        int c = cls[(int) (id / per)];
-                        long i = id % per, sd = sampleSeed(s0, c, i);
-                        String name = ref.classNames().get(c);
-                        String path = dir + "/images/" + ImageJobs.safe(name) + "/sample-" + String.format(Locale.ROOT, "%05d", i) + "." + fmt;
-                        String error = null;
-                        try {
-                            Image img = lease.model().generate(new SampleOptions(c, 1, g, tk, tp, sd, sm), ProgressListener.NONE, CancelToken.none()).get(0);
-                            files.write(path, Output.encode(img, ImageJobs.writer(fmt)));
-                        } catch (java.io.IOException | RuntimeException e) {
-                            error = e.getMessage();
-                            failed.add(1);
-                        }
-                        out.add(RowFactory.create(c, name, i, sd, path, error));
-                        done.add(1);
+                VarModel model = ModelPool.model(ref, bytes);
+                while (it.hasNext()) {
+                    long id = it.next();
+                    int c = cls[(int) (id / per)];
+                    long i = id % per, sd = sampleSeed(s0, c, i);
+                    String name = ref.classNames().get(c);
+                    String path = dir + "/images/" + ImageJobs.safe(name) + "/sample-" + String.format(Locale.ROOT, "%05d", i) + "." + fmt;
+                    String error = null;
+                    try {
+                        Image img = model.generate(new SampleOptions(c, 1, g, tk, tp, sd, sm), ProgressListener.NONE, CancelToken.none()).get(0);
+                        files.write(path, Output.encode(img, ImageJobs.writer(fmt)));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        error = e.getMessage();
+                        failed.add(1);
                     }
+                    out.add(RowFactory.create(c, name, i, sd, path, error));
+                    done.add(1);
                 }
                 return out.iterator();
             }, Encoders.row(schema()));

@@ -19,6 +19,7 @@ import org.nextscale.core.api.Image;
 import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.ValueRange;
 import org.nextscale.core.data.ImageFiles;
+import org.nextscale.core.api.VarModel;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,7 +54,7 @@ abstract class ImageJobs extends Job {
 
     /** What a task does with one batch of decoded images (same order); runs on executors, so it must be serializable. */
     interface Work extends java.io.Serializable {
-        List<Result> apply(ModelPool.Lease lease, List<Image> images, List<String> paths) throws Exception;
+        List<Result> apply(VarModel model, List<Image> images, List<String> paths) throws Exception;
     }
 
     record Result(Image image, Double psnr, String mode) {}
@@ -105,9 +106,7 @@ abstract class ImageJobs extends Job {
                     }
                 }
                 List<Result> results;
-                try (ModelPool.Lease lease = ModelPool.borrow(ref, bytes)) {
-                    results = images.isEmpty() ? List.of() : work.apply(lease, images, paths);
-                }
+                results = images.isEmpty() ? List.of() : work.apply(ModelPool.model(ref, bytes), images, paths);
                 int k = 0;
                 for (int i = 0; i < part.size(); i++) {
                     String pathIn = part.get(i).getAs("path");

@@ -4,43 +4,39 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
 import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.VarModel;
 
 /**
- * The models of one executor JVM. A model is loaded from the broadcast bytes of its file the first time a
- * task needs it and then kept for every later task and job of this JVM. {@link VarModel} is not
- * thread-safe, so a task borrows one for the length of its partition; with several task slots per
- * executor at most one model per concurrently running task is made (for the usual one-core-per-task
- * setting, one per executor core).
+ * The models of one executor JVM: one per model file and device, loaded from the broadcast bytes the first time
+ * a task needs it and kept for every later task and job of this JVM. {@link VarModel} is safe to call from
+ * several threads at once (each call has its own scoped NDManager), so the concurrent tasks of an executor share
+ * it: one copy of the weights per device, not one per task slot.
+ *
+ * <p>On a node with several GPUs Spark gives each task its own ({@code spark.task.resource.gpu.amount=1}); with
+ * the device "auto" or "gpu" a task then runs on the GPU Spark assigned to it ({@link #deviceFor}), not on gpu:0.
  */
 final class ModelPool {
-    private static final Map<String, Deque<VarModel>> FREE = new HashMap<>();
+    private static final Map<String, VarModel> MODELS = new HashMap<>();
+    /** One lock per model and device, so a slow load of one does not hold up tasks that use another. */
+    private static final Map<String, Object> LOADING = new HashMap<>();
     /** sha256 -> the model's file in this JVM: loaded models read part of it (the encoder) on first use. */
     private static final Map<String, Path> FILES = new HashMap<>();
+    private static final AtomicInteger LOADS = new AtomicInteger();
 
     private ModelPool() {}
 
-    /** A borrowed model; closing returns it to the pool. */
-    record Lease(String key, VarModel model) implements AutoCloseable {
-        @Override
-        public void close() {
-            synchronized (FREE) {
-                FREE.computeIfAbsent(key, k -> new ArrayDeque<>()).push(model);
-            }
-        }
-    }
-
-    /** Closes every idle model (bench: each master starts cold). */
+    /** Closes every model (bench: each master starts cold). Call only when no task is running. */
     static void clear() {
-        synchronized (FREE) {
-            FREE.values().forEach(d -> d.forEach(VarModel::close));
-            FREE.clear();
+        synchronized (MODELS) {
+            MODELS.values().forEach(VarModel::close);
+            MODELS.clear();
         }
         synchronized (FILES) {
             for (Path f : FILES.values()) {
@@ -54,10 +50,32 @@ final class ModelPool {
         }
     }
 
+    /** Models loaded in this JVM since it started (tests: concurrent tasks share one). */
+    static int loads() {
+        return LOADS.get();
+    }
+
     /**
-     * The model's file, written once per JVM from the broadcast bytes and shared by every copy of the model made
-     * here. It stays until {@link #clear} or the JVM's exit, as a loaded model reads its encoder from it on first
-     * use (tokenize, reconstruct, edit).
+     * The device a task runs on: the GPU Spark assigned to the task when the job asks for "auto" or "gpu" and the
+     * task has one, else the job's own choice. {@code taskGpus} are the task's GPU addresses (null or empty: none).
+     */
+    static String deviceFor(String spec, String[] taskGpus) {
+        String s = spec == null ? Devices.DEFAULT : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        boolean any = s.isEmpty() || s.equals("auto") || s.equals("gpu") || s.equals("cuda");
+        return any && taskGpus != null && taskGpus.length > 0 ? "gpu:" + taskGpus[0].trim() : spec;
+    }
+
+    /** The GPU addresses Spark assigned to the running task (empty outside a task or without GPU scheduling). */
+    private static String[] taskGpus() {
+        TaskContext task = TaskContext.get();
+        if (task == null) return new String[0];
+        ResourceInformation gpu = task.resources().get("gpu").getOrElse(() -> null);
+        return gpu == null ? new String[0] : gpu.addresses();
+    }
+
+    /**
+     * The model's file, written once per JVM from the broadcast bytes and shared by every model made from it. It
+     * stays until {@link #clear} or the JVM's exit, as a loaded model reads its encoder from it on first use.
      */
     private static Path file(ModelRef ref, byte[] bytes) throws IOException {
         synchronized (FILES) {
@@ -71,18 +89,34 @@ final class ModelPool {
         }
     }
 
-    static Lease borrow(ModelRef ref, Broadcast<byte[]> bytes) {
-        String key = ref.sha256() + "@" + ref.device();
-        synchronized (FREE) {
-            Deque<VarModel> free = FREE.get(key);
-            if (free != null && !free.isEmpty()) return new Lease(key, free.pop());
+    /** The model for this task, on the task's device: loaded once per JVM and device, then shared. */
+    static VarModel model(ModelRef ref, Broadcast<byte[]> bytes) {
+        String device = deviceFor(ref.device(), taskGpus());
+        String key = ref.sha256() + "@" + device;
+        Object lock;
+        synchronized (MODELS) {
+            VarModel m = MODELS.get(key);
+            if (m != null) return m;
+            lock = LOADING.computeIfAbsent(key, k -> new Object());
         }
-        return new Lease(key, load(ref, bytes.value()));
+        synchronized (lock) {
+            synchronized (MODELS) {
+                VarModel m = MODELS.get(key);
+                if (m != null) return m;
+            }
+            VarModel m = load(ref, bytes.value(), device);
+            synchronized (MODELS) {
+                MODELS.put(key, m);
+            }
+            return m;
+        }
     }
 
-    private static VarModel load(ModelRef ref, byte[] bytes) {
+    private static VarModel load(ModelRef ref, byte[] bytes, String device) {
         try {
-            return VarModel.load(file(ref, bytes), Devices.parse(ref.device()));
+            VarModel m = VarModel.load(file(ref, bytes), Devices.parse(device));
+            LOADS.incrementAndGet();
+            return m;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the model " + ref.name() + " on an executor: " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.eval.ImageMetrics;
+import org.nextscale.core.api.VarModel;
 import picocli.CommandLine.Command;
 
 /** {@code reconstruct}: every image through the tokenizer and back; the index holds each PSNR. */
@@ -22,8 +23,8 @@ final class ReconstructJob extends ImageJobs {
     @Override
     Work prepare(ModelRef ref) {
         String scaleSpec = scale;
-        return (lease, images, paths) -> {
-            List<Image> rec = Tiles.reconstruct(lease.model(), images, PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none());
+        return (model, images, paths) -> {
+            List<Image> rec = Tiles.reconstruct(model, images, PixelScale.parse(scaleSpec), ProgressListener.NONE, CancelToken.none());
             List<Result> out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) out.add(new Result(rec.get(i), ImageMetrics.psnr(images.get(i), rec.get(i)), "reconstruct"));
             return out;

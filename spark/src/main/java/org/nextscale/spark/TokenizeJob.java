@@ -29,6 +29,7 @@ import org.nextscale.core.api.ValueRange;
 import org.nextscale.core.data.ImageFiles;
 import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.eval.ImageMetrics;
+import org.nextscale.core.api.VarModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,12 +106,10 @@ final class TokenizeJob extends Job {
         try (JobProgress p = new JobProgress(spark.sparkContext(), "tokenize", in.count(), output, err)) {
             LongAccumulator done = p.done, failed = p.failed;
             Dataset<Row> out = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Batches(it, b, part -> {
-                try (ModelPool.Lease lease = ModelPool.borrow(ref, bytes)) {
-                    List<Row> r = tokenize(lease, part, classes, withPsnr, scaleSpec, rangeSpec);
-                    done.add(part.size());
-                    for (Row row : r) if (!row.isNullAt(7)) failed.add(1);
-                    return r;
-                }
+                List<Row> r = tokenize(ModelPool.model(ref, bytes), part, classes, withPsnr, scaleSpec, rangeSpec);
+                done.add(part.size());
+                for (Row row : r) if (!row.isNullAt(7)) failed.add(1);
+                return r;
             }), Encoders.row(schema(ref)));
             // the encoder drops column metadata: put the tokenizer id back on the tokens column
             out = out.withColumn("tokens", out.col("tokens").as("tokens", schema(ref).apply("tokens").metadata()));
@@ -127,7 +126,7 @@ final class TokenizeJob extends Job {
     }
 
     /** One batch: decode each image (a failure becomes that image's error row), tokenize the readable ones together. */
-    static List<Row> tokenize(ModelPool.Lease lease, List<Row> part, List<String> classes, boolean psnr, String scaleSpec, String rangeSpec) {
+    static List<Row> tokenize(VarModel model, List<Row> part, List<String> classes, boolean psnr, String scaleSpec, String rangeSpec) {
         List<Image> images = new ArrayList<>();
         Image[] decoded = new Image[part.size()];
         String[] errors = new String[part.size()];
@@ -142,15 +141,15 @@ final class TokenizeJob extends Job {
         PixelScale scale = PixelScale.parse(scaleSpec);
         List<TiledTokens> tokens;
         try {
-            tokens = images.isEmpty() ? List.of() : Tiles.tokenize(lease.model(), images, scale, ProgressListener.NONE, CancelToken.none());
+            tokens = images.isEmpty() ? List.of() : Tiles.tokenize(model, images, scale, ProgressListener.NONE, CancelToken.none());
         } catch (RuntimeException e) {
             if (images.size() == 1) throw e;
             // one image the model cannot take fails the batch: go one by one so only that image gets an error row
             List<Row> out = new ArrayList<>();
-            for (Row r : part) out.addAll(tokenizeOne(lease, r, classes, psnr, scaleSpec, rangeSpec));
+            for (Row r : part) out.addAll(tokenizeOne(model, r, classes, psnr, scaleSpec, rangeSpec));
             return out;
         }
-        List<Image> rec = psnr && !images.isEmpty() ? Tiles.reconstruct(lease.model(), images, scale, ProgressListener.NONE, CancelToken.none()) : null;
+        List<Image> rec = psnr && !images.isEmpty() ? Tiles.reconstruct(model, images, scale, ProgressListener.NONE, CancelToken.none()) : null;
         List<Row> out = new ArrayList<>(part.size());
         int k = 0;
         for (int i = 0; i < part.size(); i++) {
@@ -174,9 +173,9 @@ final class TokenizeJob extends Job {
         return RowFactory.create(path, cls, classes.indexOf(cls), null, null, null, null, error, null, null, null, null);
     }
 
-    private static List<Row> tokenizeOne(ModelPool.Lease lease, Row r, List<String> classes, boolean psnr, String scaleSpec, String rangeSpec) {
+    private static List<Row> tokenizeOne(VarModel model, Row r, List<String> classes, boolean psnr, String scaleSpec, String rangeSpec) {
         try {
-            return tokenize(lease, List.of(r), classes, psnr, scaleSpec, rangeSpec);
+            return tokenize(model, List.of(r), classes, psnr, scaleSpec, rangeSpec);
         } catch (RuntimeException e) {
             return List.of(errorRow(r, classes, "cannot be tokenized: " + e.getMessage()));
         }

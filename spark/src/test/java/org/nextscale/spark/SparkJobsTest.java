@@ -131,7 +131,12 @@ class SparkJobsTest {
 
     @Test
     void generateGivesTheSameImagesWithOneAndFourPartitions() throws IOException {
-        Map<String, byte[]> one = generate("1"), four = generate("4");
+        Map<String, byte[]> one = generate("1");
+        ModelPool.clear();
+        int loads = ModelPool.loads();
+        Map<String, byte[]> four = generate("4");
+        // four tasks, two at a time on local[2]: one model in the JVM, shared by the concurrent tasks
+        assertEquals(1, ModelPool.loads() - loads, "models loaded for four partitions");
         assertEquals(6, one.size());
         assertEquals(one.keySet(), four.keySet());
         for (String k : one.keySet()) assertArrayEquals(one.get(k), four.get(k), k);
@@ -150,6 +155,19 @@ class SparkJobsTest {
         }
         assertTrue(m.containsKey("images/Sneaker/sample-00002.png"), m.keySet().toString());
         return m;
+    }
+
+    @Test
+    void aTaskRunsOnTheGpuSparkGaveIt() {
+        String[] gpu1 = {"1"};
+        assertEquals("gpu:1", ModelPool.deviceFor("auto", gpu1));
+        assertEquals("gpu:1", ModelPool.deviceFor(null, gpu1));
+        assertEquals("gpu:1", ModelPool.deviceFor("GPU", gpu1));
+        assertEquals("gpu:2", ModelPool.deviceFor("gpu", new String[] {"2", "3"}));
+        assertEquals("cpu", ModelPool.deviceFor("cpu", gpu1), "an explicit choice stands");
+        assertEquals("gpu:0", ModelPool.deviceFor("gpu:0", gpu1), "an explicit choice stands");
+        assertEquals("auto", ModelPool.deviceFor("auto", new String[0]), "no GPU scheduled: the job's own choice");
+        assertEquals("auto", ModelPool.deviceFor("auto", null));
     }
 
     @Test
