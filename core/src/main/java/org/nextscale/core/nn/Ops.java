@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -131,14 +132,14 @@ public final class Ops {
         NDArray nhwc = x.transpose(0, 2, 3, 1);                                     // (B, H, W, C) view
         NDArray v = nhwc.reshape(b, h * w, c);                                      // view when x is channels-last
         nhwc.close();
-        NDArray mean = v.sum(new int[] {1}).reshape(b, groups, per).sum(new int[] {2}, true).divi(count);         // (B, G, 1)
+        NDArray mean = v.sum(new int[] {1}).reshape(b, groups, per).sum(new int[] {2}, true).divi(constant(x, count));  // (B, G, 1)
         NDArray perChannel = mean.repeat(2, per).reshape(b, 1, c);                  // each channel's group mean
         NDArray y = v.sub(perChannel);                                              // (B, HW, C), ours
         v.close();
         NDArray squares = y.mul(y);                                                 // (the engine's norm along HW is 4x slower)
         NDArray sq = squares.sum(new int[] {1});                                    // (B, C): per channel sum of squares
         squares.close();
-        NDArray std = sq.reshape(b, groups, per).sum(new int[] {2}, true).divi(count).addi(eps).sqrt();            // (B, G, 1)
+        NDArray std = sq.reshape(b, groups, per).sum(new int[] {2}, true).divi(constant(x, count)).addi(constant(x, eps)).sqrt(); // (B, G, 1)
         NDArray g = gamma.reshape(1, groups, per), shift = beta.reshape(1, 1, c);    // views of the weights:
         g.attach(x.getManager());                                                   // kept with x, not with them
         shift.attach(x.getManager());
@@ -168,6 +169,21 @@ public final class Ops {
     }
 
     /**
+     * A float32 scalar with value v on x's device, filled there by the engine and owned by x's manager: the constant
+     * of an element-wise op, as DJL's Number overloads ({@code add(1f)}, {@code divi(n)}) make it but without their
+     * copy from a Java buffer (on a GPU a blocking copy and a stream synchronisation each). The same type and value
+     * as the overload's, so results are bit for bit the same.
+     */
+    public static NDArray constant(NDArray x, float v) {
+        return x.getManager().full(new Shape(), v, DataType.FLOAT32, x.getDevice());
+    }
+
+    /** 1 + x (adaptive layer norm's scale), with the 1 made on x's device. */
+    public static NDArray plusOne(NDArray x) {
+        return x.add(constant(x, 1f));
+    }
+
+    /**
      * x * s for a constant s. Use this, not {@code x.mul(s)} / {@code div(s)} / {@code pow(s)}, wherever
      * gradients flow: DJL's Number overloads wrap the constant in a tensor over a Java direct buffer and
      * close it at once, while autograd keeps that tensor for the backward pass, which then reads freed
@@ -188,12 +204,12 @@ public final class Ops {
     public static NDArray geluTanh(NDArray x) {
         float a = (float) (2 * Math.sqrt(2.0 / Math.PI)), b = (float) (2 * Math.sqrt(2.0 / Math.PI) * 0.044715);
         if (gradOff(x)) {                                          // same arithmetic, two allocations instead of five
-            NDArray t = x.square().muli(b).addi(a).muli(x);        // x (a + b x^2)
+            NDArray t = x.square().muli(constant(x, b)).addi(constant(x, a)).muli(x); // x (a + b x^2)
             NDArray s = Activation.sigmoid(t);
             t.close();
             return s.muli(x);
         }
-        NDArray poly = scale(x.square(), b).addi(a);               // a + b x^2
+        NDArray poly = scale(x.square(), b).addi(constant(x, a));  // a + b x^2
         return x.mul(Activation.sigmoid(x.mul(poly)));
     }
 

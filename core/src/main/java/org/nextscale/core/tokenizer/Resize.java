@@ -1,6 +1,8 @@
 package org.nextscale.core.tokenizer;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,50 +18,58 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Both are linear maps along each axis, so each is applied as two interpolation matrices,
  * {@code y = Mh x Mw^T}: differentiable, engine independent, and on whatever device x lives. The matrices
- * are computed once per (in, out) size on the host and turned into small arrays per call.
+ * are computed once per (in, out) size and device and kept there for the JVM's life (a few KB each, one per size
+ * the models use), so a call copies nothing from the host: on a GPU each upload would be a blocking copy, four
+ * per scale in sampling, tokenizing and training.
  */
 public final class Resize {
     private static final float A = -0.75f;
-    private static final Map<Long, float[]> BICUBIC = new ConcurrentHashMap<>();
-    private static final Map<Long, float[]> AREA = new ConcurrentHashMap<>();
+    /** "kind in>out@device" -> the (out, in) matrix on that device, owned by {@link #OWNERS}. */
+    private static final Map<String, NDArray> KEPT = new ConcurrentHashMap<>();
+    /** One manager per device for the kept matrices; never closed. */
+    private static final Map<Device, NDManager> OWNERS = new ConcurrentHashMap<>();
 
     private Resize() {}
 
     /** PyTorch F.interpolate(x, (outH, outW), mode='area'); x (B, C, H, W) -> (B, C, outH, outW). */
     public static NDArray area(NDArray x, int outH, int outW) {
-        return apply(x, outH, outW, AREA, Resize::areaMatrix);
+        return apply(x, outH, outW, "area", Resize::areaMatrix);
     }
 
     /** PyTorch F.interpolate(x, (outH, outW), mode='bicubic'); x (B, C, H, W) -> (B, C, outH, outW). */
     public static NDArray bicubic(NDArray x, int outH, int outW) {
-        return apply(x, outH, outW, BICUBIC, Resize::bicubicMatrix);
+        return apply(x, outH, outW, "bicubic", Resize::bicubicMatrix);
     }
 
     private interface MatrixMaker {
         float[] make(int in, int out);
     }
 
-    private static NDArray apply(NDArray x, int outH, int outW, Map<Long, float[]> cache, MatrixMaker maker) {
+    private static NDArray apply(NDArray x, int outH, int outW, String kind, MatrixMaker maker) {
         Shape s = x.getShape();
         if (s.dimension() != 4) throw new IllegalArgumentException("resize expects (B, C, H, W), got " + s);
         int inH = (int) s.get(2), inW = (int) s.get(3);
         if (outH < 1 || outW < 1) throw new IllegalArgumentException("resize target must be positive, got " + outH + "x" + outW);
         NDArray y = x;
+        // what the kept matrices make (a transposed view, a product) is moved at once to x's manager
         if (inW != outW) {
-            NDArray mwT = matrix(x, cache, maker, inW, outW).transpose();    // (inW, outW)
+            NDArray mwT = matrix(x, kind, maker, inW, outW).transpose();    // (inW, outW) view
+            mwT.attach(x.getManager());
             y = y.matMul(mwT);                                                // (B, C, inH, outW)
         }
         if (inH != outH) {
-            NDArray mh = matrix(x, cache, maker, inH, outH);                  // (outH, inH)
+            NDArray mh = matrix(x, kind, maker, inH, outH);                  // (outH, inH)
             y = mh.matMul(y);                                                 // (B, C, outH, outW)
+            y.attach(x.getManager());
         }
         return y == x ? x.duplicate() : y;
     }
 
-    /** The (out, in) matrix as an array owned by x's manager on x's device. */
-    private static NDArray matrix(NDArray x, Map<Long, float[]> cache, MatrixMaker maker, int in, int out) {
-        float[] m = cache.computeIfAbsent(((long) in << 32) | out, k -> maker.make(in, out));
-        return x.getManager().create(m, new Shape(out, in)).toDevice(x.getDevice(), false);
+    /** The (out, in) matrix on x's device, made there once and kept. */
+    private static NDArray matrix(NDArray x, String kind, MatrixMaker maker, int in, int out) {
+        Device device = x.getDevice();
+        return KEPT.computeIfAbsent(kind + " " + in + ">" + out + "@" + device,
+                k -> OWNERS.computeIfAbsent(device, NDManager::newBaseManager).create(maker.make(in, out), new Shape(out, in)));
     }
 
     /** Row i averages inputs [floor(i*in/out), ceil((i+1)*in/out)), as PyTorch's adaptive_avg_pool. */

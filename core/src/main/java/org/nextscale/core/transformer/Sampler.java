@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nextscale.core.nn.Ops;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.SampleOptions;
@@ -127,33 +128,35 @@ public final class Sampler {
         NDArray codebook = o.smooth() ? quant.embed(run.arange(quant.vocabSize()).toType(DataType.INT64, false).reshape(1, -1)) : null; // (1, V, Cvae)
         NDArray x = var.firstBlock(cond);                                                      // (2B, first_l, C)
         NDArray fhat = run.zeros(new Shape(b, cvae, side, side));
-        for (int si = 0; si < numScales; si++) {
+        NDArray keepAll = edit != null ? keepMasks(run, edit.finalKeepMask(), side, b) : null;   // (B, sum of pn^2), uploaded once
+        for (int si = 0, offset = 0; si < numScales; offset += patchNums.get(si) * patchNums.get(si), si++) {
             cancel.check();
             int pn = patchNums.get(si);
             double ratio = numScales > 1 ? si / (double) (numScales - 1) : 0;
             NDArray newX = null, newFhat;
             try (NDManager step = run.newSubManager()) {
-                for (NDArray a : new NDArray[] {x, fhat, codebook}) if (a != null) a.tempAttach(step);
+                for (NDArray a : new NDArray[] {x, fhat, codebook, keepAll}) if (a != null) a.tempAttach(step);
                 for (NDArray a : cond.arrays()) a.tempAttach(step);
                 NDArray logits2 = var.step(cache, cond, x);                                      // (2B, l, V)
                 double t = o.cfg() * ratio;
-                NDArray logits = logits2.get("0:{}", b).mul((float) (1 + t)).sub(logits2.get("{}:", b).mul((float) t)); // (B, l, V)
+                NDArray cond1 = logits2.get("0:{}", b), uncond = logits2.get("{}:", b);
+                NDArray logits = cond1.mul(Ops.constant(cond1, (float) (1 + t))).sub(uncond.mul(Ops.constant(uncond, (float) t))); // (B, l, V)
                 NDArray filtered = TokenSampling.filter(logits, o.topK(), o.topP());
                 NDArray idx = TokenSampling.multinomial(filtered, rng);                            // (B, l)
                 NDArray h = o.smooth()
-                        ? TokenSampling.gumbelSoftmax(filtered.mul((float) (1 + ratio)), Math.max(0.27 * (1 - ratio * 0.95), 0.005), rng)
+                        ? TokenSampling.gumbelSoftmax(filtered.mul(Ops.constant(filtered, (float) (1 + ratio))), Math.max(0.27 * (1 - ratio * 0.95), 0.005), rng)
                                 .matMul(codebook)
                         : quant.embed(idx);                                                      // (B, l, Cvae)
                 NDArray used = idx;
                 NDArray keep = null;
                 if (edit != null) {
-                    keep = keepMask(step, edit.finalKeepMask(), side, pn, b);                      // (B, l) 0/1 float
+                    keep = keepAll.get(":, {}:{}", offset, offset + pn * pn);                      // (B, l) 0/1 float
                     NDArray gtIdx = edit.imageTokens().get(si).duplicate();
                     gtIdx.attach(step);
                     NDArray k3 = keep.expandDims(-1);                                            // (B, l, 1)
-                    h = quant.embed(gtIdx).mul(k3).add(h.mul(k3.neg().add(1f)));                   // reference replace_embedding
+                    h = quant.embed(gtIdx).mul(k3).add(h.mul(Ops.plusOne(k3.neg())));                   // reference replace_embedding
                     used = gtIdx.mul(keep.toType(DataType.INT64, false))
-                            .add(idx.mul(keep.neg().add(1f).toType(DataType.INT64, false)));
+                            .add(idx.mul(Ops.plusOne(keep.neg()).toType(DataType.INT64, false)));
                 }
                 if (trace != null) {
                     trace.logits.add(HostTensor.fromNDArray(logits));
@@ -183,13 +186,17 @@ public final class Sampler {
         return fhat;
     }
 
-    /** Keep mask of scale pn for every image: (B, pn*pn) float 0/1. */
-    private static NDArray keepMask(NDManager m, float[] finalMask, int side, int pn, int b) {
-        boolean[] keep = EditMasks.forScale(finalMask, side, pn);
-        float[] v = new float[b * keep.length];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < keep.length; j++) v[i * keep.length + j] = keep[j] ? 1f : 0f;
-        return m.create(v, new Shape(b, keep.length));
+    /** The keep masks of every scale side by side, for every image: (B, sum of pn*pn) float 0/1, scale by scale. */
+    private NDArray keepMasks(NDManager m, float[] finalMask, int side, int b) {
+        int total = 0;
+        for (int pn : patchNums) total += pn * pn;
+        float[] v = new float[b * total];
+        for (int si = 0, offset = 0; si < patchNums.size(); offset += patchNums.get(si) * patchNums.get(si), si++) {
+            boolean[] keep = EditMasks.forScale(finalMask, side, patchNums.get(si));
+            for (int i = 0; i < b; i++)
+                for (int j = 0; j < keep.length; j++) v[i * total + offset + j] = keep[j] ? 1f : 0f;
+        }
+        return m.create(v, new Shape(b, total));
     }
 
     private void checkEdit(Edit edit, int b, int side) {

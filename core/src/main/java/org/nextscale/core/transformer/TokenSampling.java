@@ -1,5 +1,6 @@
 package org.nextscale.core.transformer;
 
+import org.nextscale.core.nn.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -33,13 +34,12 @@ public final class TokenSampling {
         long v = logits.getShape().getLastDimension();
         NDArray order = logits.argSort(-1, true);                                              // (..., V) ascending
         NDArray cumulative = logits.gather(order, -1).softmax(-1).cumSum(-1);
-        NDArray drop = cumulative.lte((float) (1 - p)).toType(DataType.FLOAT32, false);         // 1 = drop, sorted order
-        float[] notLast = new float[(int) v];
-        java.util.Arrays.fill(notLast, 1f);
-        notLast[(int) v - 1] = 0f;
-        drop = drop.mul(logits.getManager().create(notLast));                                  // never drop the largest
+        NDArray drop = cumulative.lte(Ops.constant(cumulative, (float) (1 - p))).toType(DataType.FLOAT32, false);         // 1 = drop, sorted order
+        NDArray position = logits.getManager().arange(0f, (float) v, 1f, DataType.FLOAT32, logits.getDevice());   // (V) 0..V-1, made on the device
+        NDArray notLast = position.lt(Ops.constant(position, v - 1f)).toType(DataType.FLOAT32, false);             // 1 but the last
+        drop = drop.mul(notLast);                                                              // never drop the largest
         NDArray dropInPlace = drop.gather(order.argSort(-1, true), -1);                        // back to vocabulary order
-        return minusInfWhere(logits, dropInPlace.gt(0.5f));
+        return minusInfWhere(logits, dropInPlace.gt(Ops.constant(dropInPlace, 0.5f)));
     }
 
     /**

@@ -215,9 +215,9 @@ public final class VarTransformer {
             NDArray scale1 = six.get(2).squeeze(2), scale2 = six.get(3).squeeze(2);
             NDArray shift1 = six.get(4).squeeze(2), shift2 = six.get(5).squeeze(2);
             // fresh intermediates are modulated in place when nothing is recorded (Ops.mulAdd)
-            NDArray h = Ops.mulAdd(layerNorm(x), scale1.add(1f), shift1);
+            NDArray h = Ops.mulAdd(layerNorm(x), Ops.plusOne(scale1), shift1);
             NDArray y = Ops.mulAdd(attention(i, h, mask, cache), gamma1, x);
-            h = Ops.mulAdd(layerNorm(y), scale2.add(1f), shift2);
+            h = Ops.mulAdd(layerNorm(y), Ops.plusOne(scale2), shift2);
             NDArray ffn = linear(Ops.geluTanh(linear(h, p + "ffn.fc1")), p + "ffn.fc2");
             NDArray out = Ops.mulAdd(ffn, gamma2, y);                                            // (B, L, C)
             out.attach(outer);
@@ -267,7 +267,7 @@ public final class VarTransformer {
         int c = cfg.embedDim();
         NDList ss = linear(cond.siluClassEmb(), "head_nm.ada_lin.1").reshape(-1, 1, 2, c).split(2, 2);
         NDArray scale = ss.get(0).squeeze(2), shift = ss.get(1).squeeze(2);                      // (B, 1, C)
-        NDArray h = Ops.mulAdd(layerNorm(x), scale.add(1f), shift);
+        NDArray h = Ops.mulAdd(layerNorm(x), Ops.plusOne(scale), shift);
         return linear(h, "head");                                                                // (B, L, V)
     }
 

@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Options of CI-sized runs: 16x16 synthetic shapes, a tokenizer and transformer of a few thousand weights. */
-final class TinyRuns {
+public final class TinyRuns {
     private TinyRuns() {}
 
-    static Map<String, String> tokenizer(String out, int steps) {
+    public static Map<String, String> tokenizer(String out, int steps) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", "synthetic:128");
         m.put("steps", Integer.toString(steps));
@@ -25,7 +25,7 @@ final class TinyRuns {
         return m;
     }
 
-    static Map<String, String> var(String tokenizer, String out, int steps) {
+    public static Map<String, String> var(String tokenizer, String out, int steps) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("data", "synthetic:128");
         m.put("tokenizer", tokenizer);
