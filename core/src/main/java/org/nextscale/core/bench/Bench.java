@@ -181,7 +181,7 @@ public final class Bench {
         Timing.Runs r = Timing.measure(root, o.warmup(), o.reps(), work);
         if (o.profile())
             try (NDManager m = root.newSubManager()) {
-                log.accept("profile of one run of " + name + ":\n" + Profile.of(() -> work.accept(m)).format(25));
+                log.accept("profile of one run of " + name + ":\n" + Profile.of(() -> work.accept(m), m.getDevice().isGpu()).format(25));
             } catch (IOException e) {
                 log.accept("profile of " + name + " failed: " + e.getMessage());
             }

@@ -29,7 +29,8 @@ public final class Profile {
     /** Operators whose self time counts as matrix-product time. */
     private static final List<String> PRODUCTS = List.of("aten::mm", "aten::bmm", "aten::addmm", "aten::baddbmm",
             "aten::mkldnn_convolution", "aten::_slow_conv2d_forward", "aten::_slow_conv2d_backward", "aten::convolution_backward",
-            "aten::thnn_conv2d", "aten::_nnpack_spatial_convolution", "aten::mkldnn_convolution_backward");
+            "aten::thnn_conv2d", "aten::_nnpack_spatial_convolution", "aten::mkldnn_convolution_backward",
+            "aten::cudnn_convolution", "aten::cudnn_convolution_transpose");
 
     public record Op(String name, int calls, double selfMs) {}
 
@@ -57,11 +58,11 @@ public final class Profile {
 
     private Profile() {}
 
-    /** Runs {@code work} once under the engine profiler. */
-    public static Report of(Runnable work) throws IOException {
+    /** Runs {@code work} once under the engine profiler; {@code gpu}: the work runs on a GPU, whose time is recorded too. */
+    public static Report of(Runnable work, boolean gpu) throws IOException {
         Path trace = Files.createTempFile("nextscale-profile", ".json");
         try {
-            JniUtils.startProfile(false, false, false);
+            JniUtils.startProfile(gpu, false, false);
             long t0 = System.nanoTime();
             try {
                 work.run();
@@ -74,7 +75,13 @@ public final class Profile {
         }
     }
 
-    private record Event(String name, long tid, double ts, double dur) {}
+    /** lane: the event's process and thread ("pid/tid"; a GPU's lanes are named, not numbered). */
+    private record Event(String name, String lane, double ts, double dur) {}
+
+    private static String lane(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "" : e.getAsString();
+    }
 
     static Report parse(Path trace, double wallMs) throws IOException {
         JsonArray arr;
@@ -85,22 +92,21 @@ public final class Profile {
         for (JsonElement e : arr) {
             JsonObject o = e.getAsJsonObject();
             if (!o.has("dur")) continue;
-            JsonElement tid = o.get("tid");
-            events.add(new Event(o.get("name").getAsString(), tid == null ? 0 : tid.getAsLong(), o.get("ts").getAsDouble(),
+            events.add(new Event(o.get("name").getAsString(), lane(o, "pid") + "/" + lane(o, "tid"), o.get("ts").getAsDouble(),
                     o.get("dur").getAsDouble()));
         }
         // nesting per thread: sort by start, longer first; a stack of open events gives each event its parent
-        events.sort(Comparator.comparingLong(Event::tid).thenComparingDouble(Event::ts).thenComparing(Comparator.comparingDouble(Event::dur).reversed()));
+        events.sort(Comparator.comparing(Event::lane).thenComparingDouble(Event::ts).thenComparing(Comparator.comparingDouble(Event::dur).reversed()));
         Map<String, double[]> byName = new LinkedHashMap<>();                  // name -> {calls, self us}
         Deque<double[]> stack = new ArrayDeque<>();                            // {end, index}
         double[] childTime = new double[events.size()];
         int topLevel = 0;
-        long tid = Long.MIN_VALUE;
+        String lane = null;
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
-            if (e.tid() != tid) {
+            if (!e.lane().equals(lane)) {
                 stack.clear();
-                tid = e.tid();
+                lane = e.lane();
             }
             while (!stack.isEmpty() && stack.peek()[0] <= e.ts()) stack.pop();
             if (stack.isEmpty()) topLevel++;

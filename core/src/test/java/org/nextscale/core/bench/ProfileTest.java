@@ -32,6 +32,24 @@ class ProfileTest {
         assertEquals(0.115, r.opMs(), 1e-9);
     }
 
+    @Test
+    void namedLanesAndCudnnConvolutionsAreRead(@TempDir Path dir) throws Exception {
+        // a GPU run: lanes named rather than numbered, cuDNN's convolution inside the engine's convolution
+        String trace = """
+                [
+                {"name": "aten::convolution", "ph": "X", "ts": 0, "dur": 50, "pid": "CPU functions", "tid": "0"},
+                {"name": "aten::cudnn_convolution", "ph": "X", "ts": 5, "dur": 40, "pid": "CPU functions", "tid": "0"},
+                {"name": "aten::add", "ph": "X", "ts": 10, "dur": 30, "pid": "CUDA functions", "tid": "stream 7"}
+                ]""";
+        Path f = dir.resolve("trace.json");
+        Files.writeString(f, trace);
+        Profile.Report r = Profile.parse(f, 1.0);
+        assertEquals(2, r.topLevel());                          // the convolution, and the add in a lane of its own
+        assertEquals(0.040, r.productMs(), 1e-9);
+        assertEquals(0.010, selfMs(r, "aten::convolution"), 1e-9);
+        assertEquals(0.030, selfMs(r, "aten::add"), 1e-9);
+    }
+
     private static double selfMs(Profile.Report r, String name) {
         return r.ops().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow().selfMs();
     }
