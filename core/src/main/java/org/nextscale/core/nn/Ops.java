@@ -175,7 +175,11 @@ public final class Ops {
      * as the overload's, so results are bit for bit the same.
      */
     public static NDArray constant(NDArray x, float v) {
-        return x.getManager().full(new Shape(), v, DataType.FLOAT32, x.getDevice());
+        return constant(x, v, DataType.FLOAT32);
+    }
+
+    private static NDArray constant(NDArray x, float v, DataType type) {
+        return x.getManager().full(new Shape(), v, type, x.getDevice());
     }
 
     /** 1 + x (adaptive layer norm's scale), with the 1 made on x's device. */
@@ -190,8 +194,7 @@ public final class Ops {
      * memory once the GC has run (NaN gradients, measured). Here the engine allocates the constant.
      */
     public static NDArray scale(NDArray x, float s) {
-        NDArray k = x.getManager().full(new Shape(), s, x.getDataType()).toDevice(x.getDevice(), false);
-        return x.mul(k);
+        return x.mul(constant(x, s, x.getDataType()));
     }
 
     /**
