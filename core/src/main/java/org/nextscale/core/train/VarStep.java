@@ -107,9 +107,12 @@ final class VarStep {
                     gc.backward(parts == 1 ? partLoss : Ops.scale(partLoss, (float) micro / batch));
                 }
                 NDArray hit = logits.argMax(-1).eq(tok).toType(DataType.FLOAT32, false);  // (b, L)
-                float[] s = NDArrays.stack(new NDList(nll.sum(new int[] {0}), hit.sum(new int[] {0}))).toFloatArray(); // (2, L)
-                for (int i = 0; i < s.length; i++) sums[i] += s[i];
-                loss += partLoss.getFloat() * ((double) micro / batch);
+                // one read for the logged figures: per-position sums (2, L) and this part's loss after them
+                NDArray figures = NDArrays.concat(new NDList(NDArrays.stack(new NDList(nll.sum(new int[] {0}), hit.sum(new int[] {0}))).reshape(-1),
+                        partLoss.reshape(1)));                                    // (2L + 1)
+                float[] s = figures.toFloatArray();
+                for (int i = 0; i < 2 * len; i++) sums[i] += s[i];
+                loss += s[2 * len] * ((double) micro / batch);
             }
         }
         float[] perPosition = new float[2 * len];
