@@ -2,17 +2,20 @@ package org.nextscale.imagej;
 
 import org.nextscale.core.api.EditMode;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Class Edit: regenerates the selected area as the chosen class, keeping the rest. */
-@Plugin(type = Command.class, headless = true, label = "VAR Class Edit", description = "Regenerates the selected area as the chosen class, keeping the rest",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Class Edit...", weight = 6)})
+/** VAR Class Edit (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): regenerates the selected area as the chosen class, keeping the rest. */
+@Plugin(type = Command.class, headless = true, label = "VAR Class Edit", description = "Regenerates the selected area as the chosen class, keeping the rest")
 public class ClassEditCommand extends EditCommand {
 
     /** A class edit needs a class: the model's first, unless one is chosen. */
     public ClassEditCommand() {
         classId = "0";
+    }
+
+    @Override
+    protected String what() {
+        return "Regenerates the selected area as the chosen class, keeping the rest of the image.";
     }
 
     @Override

@@ -36,11 +36,15 @@ public abstract class EditCommand extends VarCommand {
             description = "Its non-zero pixels are the area (instead of the image's selection)")
     protected ImagePlus mask;
 
-    @Parameter(persist = false, label = "Model file", required = false, style = "open",
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    protected String about = "";
+
+    @Parameter(persist = false, label = "Model file", required = false, style = "open", callback = "modelChosen",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     protected File model;
 
-    @Parameter(persist = false, label = "Class", description = "Class number or name; -1 = without a class")
+    @Parameter(persist = false, label = "Class", initializer = "modelChosen",
+            description = "What the area becomes: one of the model's classes (scripts may give the class number; -1 = unconditional)")
     protected String classId = "-1";
 
     @Parameter(persist = false, label = "Guidance strength (cfg)", min = "0", description = "Classifier-free guidance, 0 = off")
@@ -49,7 +53,8 @@ public abstract class EditCommand extends VarCommand {
     @Parameter(persist = false, label = "Random seed")
     protected long seed = SampleOptions.defaults().seed();
 
-    @Parameter(persist = false, label = "Pixel scale", description = "Image pixels per model pixel: auto = the image's own resolution "
+    @Parameter(persist = false, label = "Pixel scale", choices = {"auto", "1", "2", "4", "8", "fit"},
+            description = "Image pixels per model pixel: auto = the image's own resolution "
             + "(large images in model-sized windows), a number (2 = half resolution, for selections larger than a window), or fit "
             + "(the whole image fitted to the model)")
     protected String scale = "auto";
@@ -65,6 +70,15 @@ public abstract class EditCommand extends VarCommand {
     protected ImagePlus scales;
 
     protected abstract EditMode mode();
+
+    /** What the command does, for the dialog's first line. */
+    protected abstract String what();
+
+    /** The dialog's model line and class list follow the model file. */
+    protected void modelChosen() {
+        about = about(what(), model);
+        classId = offerClasses("classId", model, mode() == EditMode.CLASS_EDIT, classId);
+    }
 
     /** The title suffix of the result, e.g. "inpainted". */
     protected abstract String done();

@@ -12,22 +12,25 @@ import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ScaleFrames;
 import org.nextscale.core.api.ScaleListener;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Generate: a stack of new images of one class (or unconditional). */
+/** VAR Generate (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): a stack of new images of one class (or unconditional). */
 @Plugin(type = Command.class, headless = true, label = "VAR Generate",
-        description = "Generates new images with a VAR model, next-scale prediction from coarse to fine",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Generate...", weight = 1)})
+        description = "Generates new images with a VAR model, next-scale prediction from coarse to fine")
 public class GenerateCommand extends VarCommand {
 
-    @Parameter(persist = false, label = "Model file", required = false, style = "open",
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    private String about = "";
+
+    @Parameter(persist = false, label = "Model file", required = false, style = "open", callback = "modelChosen",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 
-    @Parameter(persist = false, label = "Class", description = "Class number or name; -1 generates without a class")
+    @Parameter(persist = false, label = "Class", initializer = "modelChosen",
+            description = "What to make: one of the model's classes, or unconditional (scripts may give the class number; -1 = unconditional)")
     private String classId = Integer.toString(SampleOptions.defaults().classId());
 
     @Parameter(persist = false, label = "Number of images", min = "1")
@@ -65,6 +68,12 @@ public class GenerateCommand extends VarCommand {
 
     /** The samples, the name of the class they were drawn for, and the coarse-to-fine views (null when not asked for). */
     private record Generated(String className, List<Image> images, ImagePlus scales) {}
+
+    /** The dialog's model line and class list follow the model file. */
+    protected void modelChosen() {
+        about = about("Makes new images of a class with the model, coarse to fine.", model);
+        classId = offerClasses("classId", model, false, classId);
+    }
 
     @Override
     public String label() {

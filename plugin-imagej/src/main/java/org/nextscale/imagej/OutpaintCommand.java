@@ -3,13 +3,11 @@ package org.nextscale.imagej;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.Extension;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Outpaint: keeps the selected area and regenerates everything around it. */
-@Plugin(type = Command.class, headless = true, label = "VAR Outpaint", description = "Keeps the selected area and regenerates everything around it",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Outpaint...", weight = 5)})
+/** VAR Outpaint (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): keeps the selected area and regenerates everything around it. */
+@Plugin(type = Command.class, headless = true, label = "VAR Outpaint", description = "Keeps the selected area and regenerates everything around it")
 public class OutpaintCommand extends EditCommand {
 
     @Parameter(persist = false, label = "Grow canvas", required = false, description = "Grow the canvas past the image's border and "
@@ -20,6 +18,11 @@ public class OutpaintCommand extends EditCommand {
     @Override
     protected Extension extension() {
         return Extension.parse(extend);
+    }
+
+    @Override
+    protected String what() {
+        return "Keeps the selected area and regenerates everything around it, or grows the canvas past the image's border (Grow canvas).";
     }
 
     @Override

@@ -11,25 +11,27 @@ import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.eval.ImageMetrics;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Reconstruct: encode, quantize and decode the image; its PSNR in the result's title and Info. */
+/** VAR Reconstruct (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): encode, quantize and decode the image; its PSNR in the result's title and Info. */
 @Plugin(type = Command.class, headless = true, label = "VAR Reconstruct",
-        description = "Passes the image through the tokenizer and back, showing what the tokens keep",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Reconstruct...", weight = 3)})
+        description = "Passes the image through the tokenizer and back, showing what the tokens keep")
 public class ReconstructCommand extends VarCommand {
 
     @Parameter(persist = false, label = "Image")
     private ImagePlus image;
 
-    @Parameter(persist = false, label = "Model file", required = false, style = "open",
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    private String about = "";
+
+    @Parameter(persist = false, label = "Model file", required = false, style = "open", callback = "modelChosen", initializer = "modelChosen",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 
-    @Parameter(persist = false, label = "Pixel scale", description = "Image pixels per model pixel: auto = the image's own resolution "
+    @Parameter(persist = false, label = "Pixel scale", choices = {"auto", "1", "2", "4", "8", "fit"}, description = "Image pixels per model pixel: auto = the image's own resolution "
             + "(large images in blended model-sized tiles), a number (2 = half resolution), or fit (the whole image fitted to the model)")
     private String scale = "auto";
 
@@ -42,6 +44,11 @@ public class ReconstructCommand extends VarCommand {
 
     @Parameter(type = ItemIO.OUTPUT, label = "PSNR (dB)")
     private double psnr;
+
+    /** The dialog's model line follows the model file. */
+    protected void modelChosen() {
+        about = about("Encodes the image into tokens and decodes it again: what the model can represent of it.", model);
+    }
 
     @Override
     public String label() {

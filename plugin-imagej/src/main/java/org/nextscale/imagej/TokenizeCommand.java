@@ -11,25 +11,27 @@ import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.TiledTokens;
 import org.nextscale.core.tiling.Tiles;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Tokenize: the image's token map at every scale, as a stack of token ids with a colour table, and a table of its own. */
+/** VAR Tokenize (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): the image's token map at every scale, as a stack of token ids with a colour table, and a table of its own. */
 @Plugin(type = Command.class, headless = true, label = "VAR Tokenize",
-        description = "Shows the tokens the model's tokenizer assigns to the image, one map per scale",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Tokenize...", weight = 2)})
+        description = "Shows the tokens the model's tokenizer assigns to the image, one map per scale")
 public class TokenizeCommand extends VarCommand {
 
     @Parameter(persist = false, label = "Image")
     private ImagePlus image;
 
-    @Parameter(persist = false, label = "Model file", required = false, style = "open",
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    private String about = "";
+
+    @Parameter(persist = false, label = "Model file", required = false, style = "open", callback = "modelChosen", initializer = "modelChosen",
             description = "A nextscale model (.zip); leave empty for the shipped model")
     private File model;
 
-    @Parameter(persist = false, label = "Pixel scale", description = "Image pixels per model pixel: auto = the image's own resolution "
+    @Parameter(persist = false, label = "Pixel scale", choices = {"auto", "1", "2", "4", "8", "fit"}, description = "Image pixels per model pixel: auto = the image's own resolution "
             + "(large images in model-sized tiles), a number (2 = half resolution), or fit (the whole image fitted to the model)")
     private String scale = "auto";
 
@@ -48,6 +50,11 @@ public class TokenizeCommand extends VarCommand {
 
     /** The token maps of every tile, the model's image side they are shown at, and (one tile) the image decoded after each scale. */
     private record Tokens(TiledTokens tiled, int side, int vocab, List<Image> coarseToFine) {}
+
+    /** The dialog's model line follows the model file. */
+    protected void modelChosen() {
+        about = about("Shows the tokens the model's tokenizer gives the image, one map per scale.", model);
+    }
 
     @Override
     public String label() {

@@ -12,6 +12,7 @@ import org.nextscale.core.api.TrainPreview;
 import org.nextscale.core.api.ValidationEvent;
 import org.nextscale.core.train.TrainOptions;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -21,8 +22,12 @@ import org.scijava.plugin.Parameter;
  */
 public abstract class TrainCommand extends VarCommand {
 
-    @Parameter(persist = false, label = "Training images", description = "A folder of your images (any size; one sub-folder per class), or fashion-mnist")
-    protected String data = "fashion-mnist";
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false, initializer = "describe")
+    protected String about = "";
+
+    @Parameter(persist = false, label = "Training images", style = "both",
+            description = "A folder of your images (any size, 8 or 16 bit; one sub-folder per class), an image file, or fashion-mnist")
+    protected File data = new File("fashion-mnist");
 
     @Parameter(persist = false, label = "Model file to write", required = false, style = "save",
             description = "Where the trained model goes (.zip); empty = the trainer's default name")
@@ -44,6 +49,13 @@ public abstract class TrainCommand extends VarCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Trained model")
     protected File modelFile;
 
+    /** What the trainer makes, for the dialog's first line. */
+    protected abstract String what();
+
+    protected void describe() {
+        about = "<html>" + what() + "<br>Large images train as random patches; 10% is held out for validation; Esc or the progress window's Cancel stops it, keeping a checkpoint.</html>";
+    }
+
     /** Runs the trainer. */
     protected abstract Path train(TrainOptions opts, TrainListener listener) throws IOException;
 
@@ -56,7 +68,7 @@ public abstract class TrainCommand extends VarCommand {
     @Override
     protected void execute() throws IOException {
         Map<String, String> kv = new LinkedHashMap<>(KeyValues.parse(options));
-        kv.put("data", data);
+        kv.put("data", data == null ? "" : data.getPath());
         kv.put("steps", Integer.toString(steps));
         kv.put("batch", Integer.toString(batch));
         if (lr != null && !lr.isBlank()) kv.put("lr", lr.trim());

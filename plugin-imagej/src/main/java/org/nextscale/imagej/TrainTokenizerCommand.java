@@ -6,14 +6,17 @@ import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.train.TrainOptions;
 import org.nextscale.core.train.Training;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Train Tokenizer: trains the multi-scale VQ-VAE that turns images into tokens. */
+/** VAR Train Tokenizer (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): trains the multi-scale VQ-VAE that turns images into tokens. */
 @Plugin(type = Command.class, headless = true, label = "VAR Train Tokenizer",
-        description = "Trains the tokenizer (multi-scale VQ-VAE) on a folder of images or Fashion-MNIST",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Train Tokenizer...", weight = 10)})
+        description = "Trains the tokenizer (multi-scale VQ-VAE) on a folder of images or Fashion-MNIST")
 public class TrainTokenizerCommand extends TrainCommand {
+
+    @Override
+    protected String what() {
+        return "Trains the tokenizer (a multi-scale VQ-VAE) that turns your images into tokens.";
+    }
 
     @Override
     public String label() {

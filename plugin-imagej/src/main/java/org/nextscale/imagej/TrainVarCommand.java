@@ -8,14 +8,12 @@ import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.train.TrainOptions;
 import org.nextscale.core.train.Training;
 import org.scijava.command.Command;
-import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Plugins > VAR > Train: trains the VAR transformer on a trained tokenizer; writes a complete model. */
+/** VAR Train (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): trains the VAR transformer on a trained tokenizer; writes a complete model. */
 @Plugin(type = Command.class, headless = true, label = "VAR Train",
-        description = "Trains the VAR transformer (next-scale prediction) on top of a trained tokenizer",
-        menu = {@Menu(label = "Plugins"), @Menu(label = "VAR"), @Menu(label = "Train Transformer...", weight = 11)})
+        description = "Trains the VAR transformer (next-scale prediction) on top of a trained tokenizer")
 public class TrainVarCommand extends TrainCommand {
 
     @Parameter(persist = false, label = "Tokenizer model", required = false, style = "open",
@@ -26,6 +24,11 @@ public class TrainVarCommand extends TrainCommand {
     @Parameter(persist = false, label = "Token table", required = false, style = "directory", visibility = org.scijava.ItemVisibility.INVISIBLE,
             description = "The data's tokens, made with this tokenizer, used instead of tokenizing the images")
     private File tokens;
+
+    @Override
+    protected String what() {
+        return "Trains the transformer that predicts each scale's tokens from the coarser ones, on a trained tokenizer.";
+    }
 
     @Override
     public String label() {

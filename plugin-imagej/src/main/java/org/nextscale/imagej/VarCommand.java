@@ -4,13 +4,14 @@ import ij.IJ;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.function.Function;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.CancelledException;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.VarModel;
 import org.scijava.app.StatusService;
-import org.scijava.command.ContextCommand;
+import org.scijava.command.DynamicCommand;
 import org.scijava.event.EventService;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
@@ -23,8 +24,10 @@ import org.scijava.ui.UIService;
  * cancellation (Esc in ImageJ, {@link #cancel(String)} from SciJava, or an interrupted thread), failures
  * reported as one line the user can act on, and the model calls ({@link #onModel}). A subclass parses its
  * parameters, calls one core method in {@link #execute()} through {@link #onModel} and converts images.
+ * A command is its own SciJava module ({@link DynamicCommand}), so that its dialog can offer the chosen
+ * model's classes ({@link #offerClasses}) and say which model it uses.
  */
-public abstract class VarCommand extends ContextCommand {
+public abstract class VarCommand extends DynamicCommand {
     private static final int PROGRESS_MAX = 1000;
 
     @Parameter
@@ -142,6 +145,39 @@ public abstract class VarCommand extends ContextCommand {
             return "shipped (" + org.nextscale.core.api.ShippedModel.path() + ")";
         } catch (IOException e) {
             return "shipped";
+        }
+    }
+
+    /**
+     * Offers {@code model}'s classes as the choices of the String input {@code input} (a list in SciJava's
+     * dialog, "unconditional" first unless a class is {@code required}), and returns {@code value} as the
+     * choice it names ("3" or "-1" become the class's name), or unchanged when it names none.
+     */
+    protected String offerClasses(String input, File model, boolean required, String value) {
+        List<String> choices;
+        try {
+            choices = ModelChoices.classes(ModelChoices.path(model), required);
+        } catch (IOException e) {
+            choices = ModelChoices.classes(null, required);
+        }
+        getInfo().getMutableInput(input, String.class).setChoices(choices);
+        List<String> classes = required ? choices : choices.subList(1, choices.size());
+        try {
+            int index = org.nextscale.core.config.ClassNames.resolve(classes, value);
+            if (index < 0) return required ? value : ModelChoices.UNCONDITIONAL;
+            String name = classes.get(index);
+            return org.nextscale.core.config.ClassNames.resolve(classes, name) == index ? name : value;
+        } catch (IllegalArgumentException e) {
+            return value;                                   // the command says what is wrong when it runs
+        }
+    }
+
+    /** The dialog's first line: what the command does, then which model it uses. */
+    protected static String about(String what, File model) {
+        try {
+            return "<html>" + what + "<br>" + ModelChoices.describe(ModelChoices.path(model)) + "</html>";
+        } catch (IOException e) {
+            return what;
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 import org.scijava.Context;
 import org.scijava.app.StatusService;
 import org.scijava.app.event.StatusEvent;
-import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
@@ -49,9 +48,9 @@ final class CommandHarness implements AutoCloseable {
     /** Runs {@code command} with inputs given as name, value pairs and waits; returns the command object. */
     <C extends VarCommand> C run(Class<C> command, Object... inputs) throws InterruptedException, ExecutionException {
         ModuleService modules = context.service(ModuleService.class);
-        CommandModule module = (CommandModule) modules.createModule(context.service(CommandService.class).getCommand(command));
+        C module = command.cast(modules.createModule(context.service(CommandService.class).getCommand(command)));  // its own module
         modules.run(module, true, inputs).get();
-        return command.cast(module.getCommand());
+        return module;
     }
 
     /** Status events arrive later than the work they report: wait (up to 20 s) for one matching. */

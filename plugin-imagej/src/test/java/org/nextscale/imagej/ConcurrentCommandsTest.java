@@ -12,7 +12,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleService;
 
@@ -35,11 +34,12 @@ class ConcurrentCommandsTest {
         ij.close();
     }
 
-    private CommandModule module(Class<? extends VarCommand> command) {
-        return (CommandModule) ij.context.service(ModuleService.class).createModule(ij.context.service(CommandService.class).getCommand(command));
+    /** A fresh command: a VAR command is its own SciJava module. */
+    private VarCommand module(Class<? extends VarCommand> command) {
+        return (VarCommand) ij.context.service(ModuleService.class).createModule(ij.context.service(CommandService.class).getCommand(command));
     }
 
-    private Future<CommandModule> start(CommandModule module, Object... inputs) {
+    private Future<VarCommand> start(VarCommand module, Object... inputs) {
         return ij.context.service(ModuleService.class).run(module, true, inputs);
     }
 
@@ -50,15 +50,15 @@ class ConcurrentCommandsTest {
         int[] inpaintedAlone = pixels(ij.run(InpaintCommand.class, "image", image(), "model", model, "seed", 5L).result());
 
         // the long one is cancelled as soon as it reports progress; the other two must not notice
-        CommandModule longOne = module(GenerateCommand.class);
-        ij.onProgress = e -> { if (e.command() == longOne.getCommand()) ((VarCommand) longOne.getCommand()).cancel("stop"); };
-        List<Future<CommandModule>> running = new ArrayList<>();
+        VarCommand longOne = module(GenerateCommand.class);
+        ij.onProgress = e -> { if (e.command() == longOne) longOne.cancel("stop"); };
+        List<Future<VarCommand>> running = new ArrayList<>();
         running.add(start(longOne, "model", model, "classId", "0", "count", 40, "seed", 1L));
         running.add(start(module(GenerateCommand.class), generate));
         running.add(start(module(InpaintCommand.class), "image", image(), "model", model, "seed", 5L));
-        GenerateCommand cancelled = (GenerateCommand) running.get(0).get().getCommand();
-        GenerateCommand generated = (GenerateCommand) running.get(1).get().getCommand();
-        InpaintCommand inpainted = (InpaintCommand) running.get(2).get().getCommand();
+        GenerateCommand cancelled = (GenerateCommand) running.get(0).get();
+        GenerateCommand generated = (GenerateCommand) running.get(1).get();
+        InpaintCommand inpainted = (InpaintCommand) running.get(2).get();
 
         assertTrue(cancelled.isCanceled(), "the long command was not cancelled");
         assertNull(cancelled.images());

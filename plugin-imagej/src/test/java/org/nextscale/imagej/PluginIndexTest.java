@@ -32,7 +32,7 @@ class PluginIndexTest {
     }
 
     @Test
-    void everyCommandIsIndexedHeadlessUnderPluginsVar() throws IOException {
+    void everyCommandIsIndexedHeadlessAndListedOnceInTheMenu() throws IOException {
         String index = resource("META-INF/json/org.scijava.plugin.Plugin");
         assertTrue(index.contains("\"class\":\"" + VarModelService.class.getName() + "\""), "the model service is not indexed");
         try (CommandHarness h = new CommandHarness()) {
@@ -43,9 +43,9 @@ class PluginIndexTest {
                 assertNotNull(info, e.getKey());
                 assertTrue(info.canRunHeadless(), e.getKey() + " must be headless");
                 assertEquals(e.getKey(), info.getLabel());
-                assertEquals("Plugins", info.getMenuPath().get(0).getName());
-                assertEquals("VAR", info.getMenuPath().get(1).getName());
-                assertEquals(3, info.getMenuPath().size(), info.getMenuPath().toString());
+                // one menu entry per command in Fiji: the ImageJ 1.x one (plugins.config), which the macro recorder
+                // writes; the SciJava command itself is for scripts and stays out of the menus
+                assertTrue(info.getMenuPath().isEmpty(), e.getKey() + " would appear twice in Fiji's menu: " + info.getMenuPath());
             }
         }
     }

@@ -12,7 +12,6 @@ import org.scijava.Context;
 import org.scijava.app.StatusService;
 import org.scijava.app.event.StatusEvent;
 import org.scijava.command.CommandInfo;
-import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
@@ -59,22 +58,21 @@ public final class MacroBridge {
     }
 
     /** A fresh module of {@code command}, its inputs holding the command's defaults. */
-    static CommandModule module(Context context, Class<? extends VarCommand> command) {
+    static VarCommand module(Context context, Class<? extends VarCommand> command) {
         CommandInfo info = context.service(CommandService.class).getCommand(command);
         if (info == null)
             throw new IllegalStateException(command.getSimpleName() + " is not in the SciJava plugin index: reinstall the nextscale plugin jar");
-        return (CommandModule) context.service(ModuleService.class).createModule(info);
+        return (VarCommand) context.service(ModuleService.class).createModule(info);   // a VarCommand is its own module
     }
 
     /**
      * Runs the module with {@code inputs} and waits. Returns the command when it succeeded, null when it
      * failed (already reported) or was cancelled.
      */
-    static VarCommand run(Context context, CommandModule module, Map<String, Object> inputs) {
-        VarCommand command = (VarCommand) module.getCommand();
+    static VarCommand run(Context context, VarCommand command, Map<String, Object> inputs) {
         command.showErrors(false);
         IJ.resetEscape();
-        Future<CommandModule> f = context.service(ModuleService.class).run(module, true, inputs);
+        Future<VarCommand> f = context.service(ModuleService.class).run(command, true, inputs);
         try {
             f.get();
         } catch (InterruptedException e) {

@@ -7,17 +7,13 @@ import ij.Prefs;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nextscale.core.api.ShippedModel;
-import org.nextscale.core.model.ModelCard;
+import org.nextscale.imagej.ModelChoices;
 import org.nextscale.imagej.VarCommand;
 import org.scijava.Context;
-import org.scijava.command.CommandModule;
 
 /**
  * An ImageJ 1.x plugin standing for one VAR command (plugins.config maps the label to it): it reads
@@ -66,7 +62,7 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
                             + " (or open a mask image of its size), then run " + label() + " again");
             }
             Context context = MacroBridge.context();
-            CommandModule module = MacroBridge.module(context, command());
+            VarCommand module = MacroBridge.module(context, command());
             MacroOptions keys = new MacroOptions(module);
             keys(keys);
             Map<String, Object> inputs = keys.read(label());
@@ -92,7 +88,7 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
     }
 
     void scale(MacroOptions k) {
-        k.choice("scale", "scale", "Scale", () -> new String[] {"auto", "1", "2", "4", "8", "fit"},
+        k.choice("scale", "scale", "Scale", () -> ModelChoices.SCALES,
                 "Image pixels per model pixel: auto = the image's own resolution, 2 = half resolution, fit = the whole image in one window");
     }
 
@@ -129,28 +125,18 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
 
     private String describeModel() {
         try {
-            Path p = dialogModel();
-            return (remembered(p) ? "" : "the shipped model, ") + ModelCard.read(p).line();
-        } catch (IOException | RuntimeException e) {
+            return ModelChoices.describe(dialogModel()).substring("Model: ".length());
+        } catch (IOException e) {
             return "cannot be read (" + e.getMessage() + "): choose a model file below";
         }
     }
 
-    private boolean remembered(Path p) throws IOException {
-        return !p.equals(ShippedModel.path());
-    }
-
     private String[] classChoices(boolean required) {
-        List<String> names = new ArrayList<>();
-        if (!required) names.add("unconditional");
         try {
-            Path p = dialogModel();
-            if (Files.isRegularFile(p)) names.addAll(ModelCard.read(p).classes());
-        } catch (IOException | RuntimeException e) {
-            // no classes to offer: the command reports the model's problem when it runs
+            return ModelChoices.classes(dialogModel(), required).toArray(new String[0]);
+        } catch (IOException e) {
+            return ModelChoices.classes(null, required).toArray(new String[0]);
         }
-        if (names.isEmpty()) names.add("0");
-        return names.toArray(new String[0]);
     }
 
     /** Whether a person, not a macro, runs this command now. */

@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.nextscale.imagej.KeyValues;
-import org.scijava.command.CommandModule;
+import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 
 /**
@@ -42,13 +42,13 @@ final class MacroOptions {
     private record Key(String key, String input, String label, Kind kind, Supplier<String[]> choices, String note) {}
 
     private static final String PREFS = "nextscale.";
-    private final CommandModule module;
+    private final Module module;
     private final List<Key> keys = new ArrayList<>();
     private final List<String> intro = new ArrayList<>();
     private String help;
     private String othersInput;
 
-    MacroOptions(CommandModule module) {
+    MacroOptions(Module module) {
         this.module = module;
     }
 
