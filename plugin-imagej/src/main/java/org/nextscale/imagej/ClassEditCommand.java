@@ -5,17 +5,12 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Plugin;
 
 /** VAR Class Edit (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): regenerates the selected area as the chosen class, keeping the rest. */
-@Plugin(type = Command.class, headless = true, label = "VAR Class Edit", description = "Regenerates the selected area as the chosen class, keeping the rest")
+@Plugin(type = Command.class, headless = true, label = "VAR Class Edit", description = "Regenerates the selected area as the chosen class, keeping the rest of the image")
 public class ClassEditCommand extends EditCommand {
 
     /** A class edit needs a class: the model's first, unless one is chosen. */
     public ClassEditCommand() {
         classId = "0";
-    }
-
-    @Override
-    protected String what() {
-        return "Regenerates the selected area as the chosen class, keeping the rest of the image.";
     }
 
     @Override

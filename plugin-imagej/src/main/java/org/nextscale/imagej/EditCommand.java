@@ -71,12 +71,9 @@ public abstract class EditCommand extends VarCommand {
 
     protected abstract EditMode mode();
 
-    /** What the command does, for the dialog's first line. */
-    protected abstract String what();
-
     /** The dialog's model line and class list follow the model file. */
     protected void modelChosen() {
-        about = about(what(), model);
+        about = about(model);
         classId = offerClasses("classId", model, mode() == EditMode.CLASS_EDIT, classId);
     }
 

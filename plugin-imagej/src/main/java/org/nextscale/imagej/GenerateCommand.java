@@ -19,7 +19,7 @@ import org.scijava.plugin.Plugin;
 
 /** VAR Generate (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): a stack of new images of one class (or unconditional). */
 @Plugin(type = Command.class, headless = true, label = "VAR Generate",
-        description = "Generates new images with a VAR model, next-scale prediction from coarse to fine")
+        description = "Makes new images of a class with the model, coarse to fine (next-scale prediction)")
 public class GenerateCommand extends VarCommand {
 
     @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
@@ -71,7 +71,7 @@ public class GenerateCommand extends VarCommand {
 
     /** The dialog's model line and class list follow the model file. */
     protected void modelChosen() {
-        about = about("Makes new images of a class with the model, coarse to fine.", model);
+        about = about(model);
         classId = offerClasses("classId", model, false, classId);
     }
 

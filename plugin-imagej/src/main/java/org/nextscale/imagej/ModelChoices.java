@@ -28,8 +28,8 @@ public final class ModelChoices {
     }
 
     /**
-     * The model's class names, after "unconditional" unless a class is {@code required} (a class edit); just "0"
-     * when the file cannot be read (the command then reports the model's problem when it runs).
+     * The model's class names, after "unconditional" unless a class is {@code required} (a class edit). A file that
+     * cannot be read offers no names (just "0" when a class is required): the command reports its problem when it runs.
      */
     public static List<String> classes(Path model, boolean required) {
         List<String> names = new ArrayList<>();
@@ -43,11 +43,18 @@ public final class ModelChoices {
         return names;
     }
 
+    private static boolean isShipped(Path model) {
+        try {
+            return model.equals(ShippedModel.path());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** "Model: the shipped model, fashion-mnist.zip (32x32 gray, 10 classes), trained on ...", or what is wrong with it. */
     public static String describe(Path model) {
         try {
-            boolean shipped = model.equals(ShippedModel.path());
-            return "Model: " + (shipped ? "the shipped model, " : "") + ModelCard.read(model).line();
+            return "Model: " + (isShipped(model) ? "the shipped model, " : "") + ModelCard.read(model).line();
         } catch (IOException | RuntimeException e) {
             return "Model: cannot be read (" + e.getMessage() + "): choose a model file below";
         }

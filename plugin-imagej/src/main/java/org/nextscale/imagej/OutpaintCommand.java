@@ -7,7 +7,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /** VAR Outpaint (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): keeps the selected area and regenerates everything around it. */
-@Plugin(type = Command.class, headless = true, label = "VAR Outpaint", description = "Keeps the selected area and regenerates everything around it")
+@Plugin(type = Command.class, headless = true, label = "VAR Outpaint", description = "Keeps the selected area and regenerates everything around it, or grows the canvas past the image's border (Grow canvas)")
 public class OutpaintCommand extends EditCommand {
 
     @Parameter(persist = false, label = "Grow canvas", required = false, description = "Grow the canvas past the image's border and "
@@ -18,11 +18,6 @@ public class OutpaintCommand extends EditCommand {
     @Override
     protected Extension extension() {
         return Extension.parse(extend);
-    }
-
-    @Override
-    protected String what() {
-        return "Keeps the selected area and regenerates everything around it, or grows the canvas past the image's border (Grow canvas).";
     }
 
     @Override

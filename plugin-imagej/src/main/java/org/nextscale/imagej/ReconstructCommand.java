@@ -18,7 +18,7 @@ import org.scijava.plugin.Plugin;
 
 /** VAR Reconstruct (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): encode, quantize and decode the image; its PSNR in the result's title and Info. */
 @Plugin(type = Command.class, headless = true, label = "VAR Reconstruct",
-        description = "Passes the image through the tokenizer and back, showing what the tokens keep")
+        description = "Encodes the image into tokens and decodes it again: what the model can represent of it")
 public class ReconstructCommand extends VarCommand {
 
     @Parameter(persist = false, label = "Image")
@@ -47,7 +47,7 @@ public class ReconstructCommand extends VarCommand {
 
     /** The dialog's model line follows the model file. */
     protected void modelChosen() {
-        about = about("Encodes the image into tokens and decodes it again: what the model can represent of it.", model);
+        about = about(model);
     }
 
     @Override

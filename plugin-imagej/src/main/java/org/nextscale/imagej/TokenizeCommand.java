@@ -53,7 +53,7 @@ public class TokenizeCommand extends VarCommand {
 
     /** The dialog's model line follows the model file. */
     protected void modelChosen() {
-        about = about("Shows the tokens the model's tokenizer gives the image, one map per scale.", model);
+        about = about(model);
     }
 
     @Override

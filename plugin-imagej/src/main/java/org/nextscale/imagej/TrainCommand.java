@@ -49,11 +49,9 @@ public abstract class TrainCommand extends VarCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Trained model")
     protected File modelFile;
 
-    /** What the trainer makes, for the dialog's first line. */
-    protected abstract String what();
-
+    /** The dialog's first lines: what the trainer makes (the command's description), then how a run goes. */
     protected void describe() {
-        about = "<html>" + what() + "<br>Large images train as random patches; 10% is held out for validation; Esc or the progress window's Cancel stops it, keeping a checkpoint.</html>";
+        about = "<html>" + getInfo().getDescription() + ".<br>Large images train as random patches; 10% is held out for validation; Esc or the progress window's Cancel stops it, keeping a checkpoint.</html>";
     }
 
     /** Runs the trainer. */

@@ -10,13 +10,8 @@ import org.scijava.plugin.Plugin;
 
 /** VAR Train Tokenizer (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): trains the multi-scale VQ-VAE that turns images into tokens. */
 @Plugin(type = Command.class, headless = true, label = "VAR Train Tokenizer",
-        description = "Trains the tokenizer (multi-scale VQ-VAE) on a folder of images or Fashion-MNIST")
+        description = "Trains the tokenizer (a multi-scale VQ-VAE) that turns your images into tokens")
 public class TrainTokenizerCommand extends TrainCommand {
-
-    @Override
-    protected String what() {
-        return "Trains the tokenizer (a multi-scale VQ-VAE) that turns your images into tokens.";
-    }
 
     @Override
     public String label() {

@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 
 /** VAR Train (for scripts; the menu entry is the ImageJ 1.x bridge, ij1.Var*): trains the VAR transformer on a trained tokenizer; writes a complete model. */
 @Plugin(type = Command.class, headless = true, label = "VAR Train",
-        description = "Trains the VAR transformer (next-scale prediction) on top of a trained tokenizer")
+        description = "Trains the transformer that predicts each scale's tokens from the coarser ones, on a trained tokenizer")
 public class TrainVarCommand extends TrainCommand {
 
     @Parameter(persist = false, label = "Tokenizer model", required = false, style = "open",
@@ -24,11 +24,6 @@ public class TrainVarCommand extends TrainCommand {
     @Parameter(persist = false, label = "Token table", required = false, style = "directory", visibility = org.scijava.ItemVisibility.INVISIBLE,
             description = "The data's tokens, made with this tokenizer, used instead of tokenizing the images")
     private File tokens;
-
-    @Override
-    protected String what() {
-        return "Trains the transformer that predicts each scale's tokens from the coarser ones, on a trained tokenizer.";
-    }
 
     @Override
     public String label() {

@@ -172,12 +172,13 @@ public abstract class VarCommand extends DynamicCommand {
         }
     }
 
-    /** The dialog's first line: what the command does, then which model it uses. */
-    protected static String about(String what, File model) {
+    /** The dialog's first lines: what the command does (its description), then which model it uses. */
+    protected String about(File model) {
+        String what = getInfo().getDescription() + ".";
         try {
             return "<html>" + what + "<br>" + ModelChoices.describe(ModelChoices.path(model)) + "</html>";
         } catch (IOException e) {
-            return what;
+            return "<html>" + what + "<br>Model: " + e.getMessage() + "</html>";
         }
     }
 
