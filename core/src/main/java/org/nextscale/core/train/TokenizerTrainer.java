@@ -137,8 +137,9 @@ final class TokenizerTrainer {
                     float[] px = loader.next().pixels();
                     double loss;
                     try (NDManager sm = root.newSubManager()) {
-                        NDArray img = sm.create(px, new Shape(batch, c, size, size));     // (B, C, H, W) in [-1, 1]
-                        if (s == 0 && resume == null && init == null) CodebookUsage.redraw(vae, params, img, null, o.seed(), s);
+                        // the batch as images (B, C, H, W) in [-1, 1], uploaded only when a codebook draw needs it
+                        java.util.function.Supplier<NDArray> images = () -> sm.create(px, new Shape(batch, c, size, size));
+                        if (s == 0 && resume == null && init == null) CodebookUsage.redraw(vae, params, images.get(), null, o.seed(), s);
                         boolean adversarial = disc != null && s >= discStart;
                         TokenizerStep.Result r = null;
                         double norm = Double.NaN;
@@ -163,7 +164,7 @@ final class TokenizerTrainer {
                                 boolean[] dead = usage.dead();
                                 int n = CodebookUsage.count(dead);
                                 if (n > 0) {
-                                    CodebookUsage.redraw(vae, params, img, dead, o.seed(), s);
+                                    CodebookUsage.redraw(vae, params, images.get(), dead, o.seed(), s);
                                     listener.onMessage("re-initialised " + n + " unused codebook entries");
                                 }
                             }

@@ -128,6 +128,30 @@ class HostCopyBudgetTest {
     }
 
     @Test
+    void aTokenizerStepUploadsItsBatchOnce() {
+        Count[] runs = new Count[2];
+        int[] steps = {2, 12};
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> o = TinyRuns.tokenizer(dir.resolve("tok" + steps[i] + ".zip").toString(), steps[i]);
+            o.put("val", "0");
+            o.put("eval_every", "0");
+            o.put("preview_every", "0");
+            o.put("log_every", "1000");                    // no codebook re-draw between the two counts
+            runs[i] = count(() -> {
+                try {
+                    return Training.trainTokenizer(TrainOptions.parse(o), null, null);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        double uploads = (runs[1].uploads() - runs[0].uploads()) / 10.0, reads = (runs[1].reads() - runs[0].reads()) / 10.0;
+        System.out.printf("host copies per tokenizer step: %.1f uploads, %.1f reads%n", uploads, reads);
+        assertTrue(uploads <= 1, uploads + " uploads per step (the batch; the codebook draws' copy only when one is drawn)");
+        assertTrue(reads <= 3, reads + " reads per step");
+    }
+
+    @Test
     void aTrainingStepUploadsItsBatchAndReadsItsFigures() throws Exception {
         String tok = Training.trainTokenizer(TrainOptions.parse(TinyRuns.tokenizer(dir.resolve("tok.zip").toString(), 2)), null, null).toString();
         Count[] runs = new Count[2];
