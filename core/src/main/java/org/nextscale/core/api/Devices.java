@@ -60,6 +60,15 @@ public final class Devices {
         }
     }
 
+    /** The whole memory of {@code gpu} in bytes, as CUDA reports it; -1 when it cannot say. */
+    public static long gpuMemoryBytes(Device gpu) {
+        try {
+            return ai.djl.util.cuda.CudaUtils.getGpuMemory(gpu).getMax();
+        } catch (RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return -1;
+        }
+    }
+
     /** The engine in use: name, version and whether it has CUDA, e.g. "PyTorch 2.7.1, CPU only". */
     public static String engine() {
         Engine e = Engine.getInstance();

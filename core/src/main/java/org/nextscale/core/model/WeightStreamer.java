@@ -169,14 +169,31 @@ final class WeightStreamer {
         }
     }
 
-    /** Refuses, before reading, weights that cannot fit in the memory the machine has free (CPU; Linux). */
+    /**
+     * Refuses, before reading, weights that cannot fit: on the CPU in the memory the machine has free (Linux), on a GPU
+     * in the GPU's whole memory. A GPU's free memory is not the test: PyTorch's caching allocator keeps memory that
+     * closed arrays freed, which CUDA counts as used but a load can reuse; a load that does run out gets the
+     * out-of-memory line, which names float16 weights.
+     */
     static void checkMemory(long bytes, String name, NDManager manager) {
-        if (manager.getDevice().isGpu()) return;
+        if (manager.getDevice().isGpu()) {
+            String refusal = gpuRefusal(bytes, org.nextscale.core.api.Devices.gpuMemoryBytes(manager.getDevice()), name, manager.getDevice());
+            if (refusal != null) throw new IllegalArgumentException(refusal);
+            return;
+        }
         long available = availableBytes();
         if (available > 0 && bytes > available)
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s needs %.1f GB of memory for its weights but this machine has %.1f GB free: close other programs, "
                             + "or use a smaller model", name, bytes / 1e9, available / 1e9));
+    }
+
+    /** Why weights of {@code bytes} cannot go to {@code gpu} of {@code total} bytes (-1: unknown), or null when they may. */
+    static String gpuRefusal(long bytes, long total, String name, ai.djl.Device gpu) {
+        if (total <= 0 || bytes <= total) return null;
+        return String.format(Locale.ROOT, "%s needs %.1f GB for its weights and %s has %.1f GB in all: load them as float16 "
+                + "(half the memory: --weights float16 on the command line, NEXTSCALE_WEIGHTS=float16 or -Dnextscale.weights=float16 "
+                + "elsewhere), or use --device cpu", name, bytes / 1e9, gpu, total / 1e9);
     }
 
     /** MemAvailable from /proc/meminfo, or -1 when unknown. */

@@ -143,6 +143,17 @@ class StreamedLoadTest {
     }
 
     @Test
+    void weightsLargerThanTheWholeGpuAreRefusedNamingFloat16() {
+        ai.djl.Device gpu = ai.djl.Device.gpu(0);                            // a descriptor: no CUDA needed to name it
+        String refusal = WeightStreamer.gpuRefusal(30_000_000_000L, 24_000_000_000L, "d36.zip", gpu);
+        assertTrue(refusal != null && refusal.startsWith("d36.zip needs 30.0 GB for its weights and gpu(0) has 24.0 GB in all")
+                && refusal.contains("--weights float16") && refusal.contains("--device cpu"), String.valueOf(refusal));
+        assertEquals(null, WeightStreamer.gpuRefusal(20_000_000_000L, 24_000_000_000L, "d30.zip", gpu), "fits the GPU: loaded");
+        assertEquals(null, WeightStreamer.gpuRefusal(30_000_000_000L, -1, "d36.zip", gpu), "CUDA cannot say: loaded, out-of-memory line if it fails");
+        assertEquals(-1, org.nextscale.core.api.Devices.gpuMemoryBytes(gpu), "no CUDA here: the size is unknown, not an error");
+    }
+
+    @Test
     void theOfficialModelBenchMeasuresAModelFile() throws Exception {
         Path f32 = TestPaths.parityModel("tiny-a", dir.resolve("bench"));
         Map<String, Object> r = OfficialBench.measure(f32, ai.djl.Device.cpu(), 0, 1, true, line -> {});
