@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import org.nextscale.core.api.Devices;
 import org.nextscale.core.api.ProgressListener;
 import org.nextscale.core.api.WeightPrecision;
 import org.nextscale.core.config.ModelConfig;
@@ -75,6 +76,8 @@ final class WeightStreamer {
         TreeSet<String> dtypes = new TreeSet<>();
         byte[] chunk = new byte[1 << 20];
         ByteBuffer[] scratch = {null};                                 // sized to the largest tensor once the header is checked
+        // a GPU's weights are copied up from host views over the scratch: one copy each (see copyOut)
+        NDManager host = manager.getDevice().equals(Devices.host()) ? null : NDManager.newBaseManager(Devices.host());
         try {
             SafeTensors.stream(in, size, name + ": " + ModelFile.WEIGHTS_ENTRY, declared -> {
                 Map<String, SafeTensors.Declared> byName = new LinkedHashMap<>();
@@ -89,12 +92,13 @@ final class WeightStreamer {
                 WeightSpec.Entry e = specByName.get(d.name());              // the header fits the spec (checked above)
                 boolean integer = e.dtype().equals("I64");
                 boolean half = !integer && precision.halves(d.name(), d.shape());
-                arrays.put(d.name(), toEngine(manager, d, data, integer, half, chunk, scratch[0]));
+                arrays.put(d.name(), toEngine(manager, host, d, data, integer, half, chunk, scratch[0]));
                 dtypes.add(d.dtype());
                 totals[1] += memoryBytes(e, precision);
                 progress.progress("load", totals[1], totals[0]);
             });
         } finally {
+            if (host != null) host.close();
             NativeMemory.free(scratch[0]);                            // no array views it any more
         }
         NativeMemory.trim();
@@ -114,7 +118,7 @@ final class WeightStreamer {
      * Java one tensor at a time), then the engine copies them out. Null when the file ends early (the caller
      * reports it).
      */
-    private static NDArray toEngine(NDManager manager, SafeTensors.Declared d, InputStream data, boolean integer, boolean half, byte[] chunk,
+    private static NDArray toEngine(NDManager manager, NDManager host, SafeTensors.Declared d, InputStream data, boolean integer, boolean half, byte[] chunk,
                                     ByteBuffer scratch) throws IOException {
         Shape shape = new Shape(d.shape());
         long n = HostTensor.numel(d.shape());
@@ -146,8 +150,26 @@ final class WeightStreamer {
             else buf.asFloatBuffer().put(t.toFloats());
         }
         buf.rewind();
-        try (NDArray view = manager.create(buf, shape, type)) {                             // over the scratch, no copy
-            return view.duplicate();                                                     // the engine's own memory
+        return copyOut(manager, host, buf, shape, type);
+    }
+
+    /**
+     * The engine's own copy of {@code buf}, owned by {@code manager}: a view over the buffer (no copy), then one copy.
+     * On the CPU ({@code host} null) the view's duplicate; for another device the view is made on {@code host} and
+     * copied to the device once (a view made on the device's manager is already a copy there, and duplicating it
+     * would copy each tensor twice and hold it twice at once).
+     */
+    static NDArray copyOut(NDManager manager, NDManager host, ByteBuffer buf, Shape shape, DataType type) {
+        if (host == null) {
+            try (NDArray view = manager.create(buf, shape, type)) {                         // over the scratch, no copy
+                return view.duplicate();                                                 // the engine's own memory
+            }
+        }
+        try (NDArray view = host.create(buf, shape, type)) {                               // over the scratch, on the host
+            // the one copy (PyTorch's to() copies only across devices: on the same device it would return a view)
+            NDArray out = view.getDevice().equals(manager.getDevice()) ? view.duplicate() : view.toDevice(manager.getDevice(), false);
+            out.attach(manager);
+            return out;
         }
     }
 

@@ -143,6 +143,24 @@ class StreamedLoadTest {
     }
 
     @Test
+    void aTensorForAnotherDeviceIsCopiedOnceFromAHostViewAndOwnedByTheModel() {
+        // the path a GPU load takes (a host view over the scratch, one copy owned by the model's manager), run CPU to CPU:
+        // here the copy is a duplicate, on a GPU it is the transfer (not run on this machine)
+        java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocateDirect(6 * 4).order(java.nio.ByteOrder.nativeOrder());
+        scratch.asFloatBuffer().put(new float[] {1, 2, 3, 4, 5, 6});
+        try (NDManager model = NDManager.newBaseManager(org.nextscale.core.api.Devices.host())) {
+            ai.djl.ndarray.NDArray out;
+            try (NDManager host = NDManager.newBaseManager(org.nextscale.core.api.Devices.host())) {
+                out = WeightStreamer.copyOut(model, host, scratch, new ai.djl.ndarray.types.Shape(2, 3), ai.djl.ndarray.types.DataType.FLOAT32);
+            }                                                                      // the host manager and its view are gone
+            scratch.asFloatBuffer().put(new float[] {9, 9, 9, 9, 9, 9});         // the scratch is reused by the next tensor
+            assertEquals(model, out.getManager(), "owned by the model's manager");
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, out.toFloatArray(), "a copy, not a view of the scratch");
+            assertEquals(new ai.djl.ndarray.types.Shape(2, 3), out.getShape());
+        }
+    }
+
+    @Test
     void weightsLargerThanTheWholeGpuAreRefusedNamingFloat16() {
         ai.djl.Device gpu = ai.djl.Device.gpu(0);                            // a descriptor: no CUDA needed to name it
         String refusal = WeightStreamer.gpuRefusal(30_000_000_000L, 24_000_000_000L, "d36.zip", gpu);
