@@ -51,12 +51,12 @@ public final class ModelChoices {
         }
     }
 
-    /** "Model: the shipped model, fashion-mnist.zip (32x32 gray, 10 classes), trained on ...", or what is wrong with it. */
+    /** "the shipped model, fashion-mnist.zip (32x32 gray, 10 classes), trained on ...", or what is wrong with it. */
     public static String describe(Path model) {
         try {
-            return "Model: " + (isShipped(model) ? "the shipped model, " : "") + ModelCard.read(model).line();
+            return (isShipped(model) ? "the shipped model, " : "") + ModelCard.read(model).line();
         } catch (IOException | RuntimeException e) {
-            return "Model: cannot be read (" + e.getMessage() + "): choose a model file below";
+            return "cannot be read (" + e.getMessage() + "): choose a model file below";
         }
     }
 }

@@ -51,7 +51,7 @@ public abstract class TrainCommand extends VarCommand {
 
     /** The dialog's first lines: what the trainer makes (the command's description), then how a run goes. */
     protected void describe() {
-        about = "<html>" + getInfo().getDescription() + ".<br>Large images train as random patches; 10% is held out for validation; Esc or the progress window's Cancel stops it, keeping a checkpoint.</html>";
+        about = "<html>" + getInfo().getDescription() + ".<br>Large images train as random patches; 10% is held out for validation (val= under More options); Esc or the progress window's Cancel stops it, keeping a checkpoint.</html>";
     }
 
     /** Runs the trainer. */

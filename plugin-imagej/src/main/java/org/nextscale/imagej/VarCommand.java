@@ -176,7 +176,7 @@ public abstract class VarCommand extends DynamicCommand {
     protected String about(File model) {
         String what = getInfo().getDescription() + ".";
         try {
-            return "<html>" + what + "<br>" + ModelChoices.describe(ModelChoices.path(model)) + "</html>";
+            return "<html>" + what + "<br>Model: " + ModelChoices.describe(ModelChoices.path(model)) + "</html>";
         } catch (IOException e) {
             return "<html>" + what + "<br>Model: " + e.getMessage() + "</html>";
         }

@@ -125,7 +125,7 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
 
     private String describeModel() {
         try {
-            return ModelChoices.describe(dialogModel()).substring("Model: ".length());
+            return ModelChoices.describe(dialogModel());
         } catch (IOException e) {
             return "cannot be read (" + e.getMessage() + "): choose a model file below";
         }
