@@ -70,16 +70,21 @@ public final class AdamW {
     /** Global L2 norm of all gradients (one engine-to-host transfer). */
     public double gradientNorm() {
         try (NDManager scope = manager.newSubManager()) {
-            NDList norms = new NDList();
-            for (NDArray w : weights) {
-                try (NDArray g = w.getGradient()) {
-                    NDArray n = g.norm();
-                    n.attach(scope);
-                    norms.add(n);
-                }
-            }
-            return NDArrays.stack(norms).norm().getFloat();
+            return gradientNorm(scope).getFloat();
         }
+    }
+
+    /** Global L2 norm of all gradients as a scalar on the engine, owned by {@code into}: read it with what else the step reads. */
+    public NDArray gradientNorm(NDManager into) {
+        NDList norms = new NDList();
+        for (NDArray w : weights) {
+            try (NDArray g = w.getGradient()) {
+                NDArray n = g.norm();
+                n.attach(into);
+                norms.add(n);
+            }
+        }
+        return NDArrays.stack(norms).norm();
     }
 
     /**

@@ -86,12 +86,23 @@ final class VarStep {
                 : vae.quantizer().idxToVarInput(table.split(tok));            // (b, L-1, Cvae)
     }
 
+    /** {@link #run(NDManager, NDManager, long[], long[], int)}, its figures read at once. */
     Result run(NDManager parent, long[] tokens, long[] labels, int micro) {
+        try (NDManager keep = parent.newSubManager()) {
+            return run(parent, keep, tokens, labels, micro).read(null).result();
+        }
+    }
+
+    /**
+     * Forward and backward over the batch; the figures to log stay on the engine, in {@code keep}, until
+     * {@link Pending#read} fetches them together with whatever else the step reads (the gradient norm): one
+     * transfer per step, however many parts.
+     */
+    Pending run(NDManager parent, NDManager keep, long[] tokens, long[] labels, int micro) {
         int batch = labels.length, len = table.length();
         if (micro <= 0 || batch % micro != 0) throw new IllegalArgumentException("micro-batch " + micro + " does not divide the batch " + batch);
         int parts = batch / micro;
-        double loss = 0;
-        double[] sums = new double[2 * len];
+        NDList figures = new NDList();
         for (int p = 0; p < parts; p++) {
             try (NDManager m = parent.newSubManager()) {
                 NDArray tok = m.create(Arrays.copyOfRange(tokens, p * micro * len, (p + 1) * micro * len), new Shape(micro, len)); // (b, L) int64
@@ -107,16 +118,35 @@ final class VarStep {
                     gc.backward(parts == 1 ? partLoss : Ops.scale(partLoss, (float) micro / batch));
                 }
                 NDArray hit = logits.argMax(-1).eq(tok).toType(DataType.FLOAT32, false);  // (b, L)
-                // one read for the logged figures: per-position sums (2, L) and this part's loss after them
-                NDArray figures = NDArrays.concat(new NDList(NDArrays.stack(new NDList(nll.sum(new int[] {0}), hit.sum(new int[] {0}))).reshape(-1),
+                // the part's logged figures: per-position sums (2, L) and its loss after them
+                NDArray part = NDArrays.concat(new NDList(NDArrays.stack(new NDList(nll.sum(new int[] {0}), hit.sum(new int[] {0}))).reshape(-1),
                         partLoss.reshape(1)));                                    // (2L + 1)
-                float[] s = figures.toFloatArray();
-                for (int i = 0; i < 2 * len; i++) sums[i] += s[i];
-                loss += s[2 * len] * ((double) micro / batch);
+                part.attach(keep);
+                figures.add(part);
             }
         }
-        float[] perPosition = new float[2 * len];
-        for (int i = 0; i < perPosition.length; i++) perPosition[i] = (float) (sums[i] / batch);
-        return new Result(loss, perPosition);
+        return new Pending(NDArrays.stack(figures), batch, micro, len);
     }
+
+    /** A step's figures still on the engine: (parts, 2L + 1), each part's per-position sums and its loss. */
+    record Pending(NDArray figures, int batch, int micro, int len) {
+        /** The figures read in one transfer with {@code extra} (a scalar, or null) appended: the step's result and that value. */
+        Read read(NDArray extra) {
+            NDArray all = extra == null ? figures.reshape(-1) : NDArrays.concat(new NDList(figures.reshape(-1), extra.reshape(1)));
+            float[] s = all.toFloatArray();
+            int parts = batch / micro, width = 2 * len + 1;
+            double loss = 0;
+            double[] sums = new double[2 * len];
+            for (int p = 0; p < parts; p++) {
+                for (int i = 0; i < 2 * len; i++) sums[i] += s[p * width + i];
+                loss += s[p * width + 2 * len] * ((double) micro / batch);
+            }
+            float[] perPosition = new float[2 * len];
+            for (int i = 0; i < perPosition.length; i++) perPosition[i] = (float) (sums[i] / batch);
+            return new Read(new Result(loss, perPosition), extra == null ? Double.NaN : s[parts * width]);
+        }
+    }
+
+    /** What {@link Pending#read} fetched: the step's result and the extra value read with it. */
+    record Read(Result result, double extra) {}
 }

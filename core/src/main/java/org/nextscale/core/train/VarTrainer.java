@@ -255,8 +255,12 @@ final class VarTrainer {
                     VarStep.Result r = null;
                     double norm = Double.NaN;
                     for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
-                        r = step.run(root, tokens, b.labels(), micro);          // gradients of the whole batch
-                        norm = adam.gradientNorm();
+                        try (NDManager figures = root.newSubManager()) {
+                            VarStep.Pending pending = step.run(root, figures, tokens, b.labels(), micro);   // gradients of the whole batch
+                            VarStep.Read read = pending.read(adam.gradientNorm(figures));       // the step's one read: figures and norm
+                            r = read.result();
+                            norm = read.extra();
+                        }
                         if (guard.accept(norm)) break;
                         adam.zeroGradients();
                         listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");

@@ -28,7 +28,7 @@ import org.nextscale.core.train.Training;
  * is a blocking copy and a stream synchronisation, so none may sit in a loop over tokens, images or the layers of a
  * scale: per call the counts do not grow with the batch and stay within one upload and one read per scale (the CPU's
  * exact host draw of the tokens, which parity needs) plus a few per call; a training step uploads its batch and reads
- * its logged figures and its gradient norm, nothing more. A Number overload ({@code x.add(1f)}) or a mask built every scale shows up here.
+ * its logged figures and its gradient norm in one read, nothing more. A Number overload ({@code x.add(1f)}) or a mask built every scale shows up here.
  */
 class HostCopyBudgetTest {
     /** The counters the injected code adds to (public: it runs inside DJL's class). */
@@ -173,6 +173,6 @@ class HostCopyBudgetTest {
         double uploads = (runs[1].uploads() - runs[0].uploads()) / 10.0, reads = (runs[1].reads() - runs[0].reads()) / 10.0;
         System.out.printf("host copies per training step: %.1f uploads, %.1f reads%n", uploads, reads);
         assertTrue(uploads <= 4, uploads + " uploads per step (tokens and labels, per micro-batch)");
-        assertTrue(reads <= 2, reads + " reads per step (the logged figures, and the gradient norm for clipping)");
+        assertTrue(reads <= 1, reads + " reads per step (the logged figures and the gradient norm for clipping, together)");
     }
 }
