@@ -42,20 +42,31 @@ final class TokenizerStep {
         return run(parent, pixels, batch, micro, null, 0);
     }
 
+    /** {@link #run(NDManager, NDManager, float[], int, int, Discriminator, double)}, its figures read at once. */
+    Result run(NDManager parent, float[] pixels, int batch, int micro, Discriminator disc, double discWeight) {
+        try (NDManager keep = parent.newSubManager()) {
+            return run(parent, keep, pixels, batch, micro, disc, discWeight).read(null).result();
+        }
+    }
+
     /**
      * Forward and backward over the batch in parts of {@code micro} images (which must divide the batch);
-     * gradients are added to whatever the weights hold. Arrays live in sub-managers of {@code parent}.
+     * gradients are added to whatever the weights hold. Arrays live in sub-managers of {@code parent}. Without a
+     * discriminator the figures to log (each part's loss and codebook hits) stay on the engine, in {@code keep},
+     * until {@link Pending#read} fetches them with the gradient norm: one transfer per step. With one, the adaptive
+     * weight needs its gradient norms on the host within the step, so its figures are read as it goes.
      *
      * @param pixels     (B, C, H, W) images in [-1, 1], flattened
      * @param disc       the discriminator, or null for the plain reconstruction loss
      * @param discWeight multiplies the adaptive weight
      */
-    Result run(NDManager parent, float[] pixels, int batch, int micro, Discriminator disc, double discWeight) {
+    Pending run(NDManager parent, NDManager keep, float[] pixels, int batch, int micro, Discriminator disc, double discWeight) {
         if (micro <= 0 || batch % micro != 0) throw new IllegalArgumentException("micro-batch " + micro + " does not divide the batch " + batch);
         int c = vae.config().channels(), size = vae.config().imageSize(), n = c * size * size, parts = batch / micro;
         float share = (float) micro / batch;
         double loss = 0, genLoss = 0, lambdaSum = 0, discLoss = 0;
         int[][] usage = null;
+        ai.djl.ndarray.NDList figures = new ai.djl.ndarray.NDList();           // without a discriminator: (1 + S*V) per part
         try (NDManager step = parent.newSubManager()) {
             List<NDArray> fakes = new ArrayList<>();                                // detached reconstructions, for the D pass
             for (int p = 0; p < parts; p++) {
@@ -69,7 +80,9 @@ final class TokenizerStep {
                         if (disc == null) {
                             NDArray partLoss = rec.add(t.vqLoss());
                             gc.backward(parts == 1 ? partLoss : Ops.scale(partLoss, share));
-                            loss += partLoss.getFloat() * share;
+                            NDArray part = partLoss.reshape(1).concat(t.hits().reshape(-1));      // (1 + S*V) loss, hits
+                            part.attach(keep);
+                            figures.add(part);
                         } else {
                             NDArray fake = t.out().stopGradient();                          // a leaf: dL_G/dx_rec lands in its gradient
                             fake.setRequiresGradient(true);
@@ -97,14 +110,39 @@ final class TokenizerStep {
                             fakes.add(kept);
                         }
                     }
-                    usage = add(usage, t.usageCounts());
+                    if (disc != null) usage = add(usage, t.usageCounts());
                 }
             }
             if (disc != null) discLoss = discriminatorPass(step, pixels, fakes, disc, micro, c, size, n, share);
         }
-        return disc == null ? new Result(loss, usage, Double.NaN, Double.NaN, Double.NaN)
-                : new Result(loss, usage, discLoss, genLoss, lambdaSum);
+        if (disc == null) return new Pending(ai.djl.ndarray.NDArrays.stack(figures), null, share, vae.config().numScales());
+        return new Pending(null, new Result(loss, usage, discLoss, genLoss, lambdaSum), share, 0);
     }
+
+    /**
+     * A step's figures: without a discriminator still on the engine, (parts, 1 + S*V) each part's loss and codebook
+     * hits; with one, already read ({@code done}).
+     */
+    record Pending(NDArray figures, Result done, float share, int scales) {
+        /** The figures read in one transfer with {@code extra} (a scalar, or null) appended: the step's result and that value. */
+        Read read(NDArray extra) {
+            if (figures == null) return new Read(done, extra == null ? Double.NaN : extra.getFloat());
+            NDArray all = extra == null ? figures.reshape(-1) : figures.reshape(-1).concat(extra.reshape(1));
+            float[] f = all.toFloatArray();
+            int parts = (int) figures.getShape().get(0), width = (int) figures.getShape().get(1), vocab = (width - 1) / scales;
+            double loss = 0;
+            int[][] usage = new int[scales][vocab];
+            for (int p = 0; p < parts; p++) {
+                loss += f[p * width] * share;
+                for (int k = 0; k < scales; k++)
+                    for (int v = 0; v < vocab; v++) usage[k][v] += (int) f[p * width + 1 + k * vocab + v];
+            }
+            return new Read(new Result(loss, usage, Double.NaN, Double.NaN, Double.NaN), extra == null ? Double.NaN : f[parts * width]);
+        }
+    }
+
+    /** What {@link Pending#read} fetched: the step's result and the extra value read with it. */
+    record Read(Result result, double extra) {}
 
     /**
      * The tokenizer loss without the adversarial term (L1 + L2 + VQ, as {@link #run} computes it) of {@code count}

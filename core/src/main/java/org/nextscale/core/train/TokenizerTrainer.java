@@ -144,8 +144,12 @@ final class TokenizerTrainer {
                         TokenizerStep.Result r = null;
                         double norm = Double.NaN;
                         for (int attempt = 1; attempt <= GradientGuard.MAX_ATTEMPTS; attempt++) {
-                            r = step.run(sm, px, batch, micro, adversarial ? disc : null, discWeight);  // gradients of the whole batch
-                            norm = adam.gradientNorm();
+                            try (NDManager figures = sm.newSubManager()) {              // gradients of the whole batch; one read
+                                TokenizerStep.Read read = step.run(sm, figures, px, batch, micro, adversarial ? disc : null, discWeight)
+                                        .read(adam.gradientNorm(figures));
+                                r = read.result();
+                                norm = read.extra();
+                            }
                             if (guard.accept(norm)) break;
                             adam.zeroGradients();
                             if (adversarial) discAdam.zeroGradients();

@@ -148,7 +148,7 @@ class HostCopyBudgetTest {
         double uploads = (runs[1].uploads() - runs[0].uploads()) / 10.0, reads = (runs[1].reads() - runs[0].reads()) / 10.0;
         System.out.printf("host copies per tokenizer step: %.1f uploads, %.1f reads%n", uploads, reads);
         assertTrue(uploads <= 1, uploads + " uploads per step (the batch; the codebook draws' copy only when one is drawn)");
-        assertTrue(reads <= 3, reads + " reads per step");
+        assertTrue(reads <= 1, reads + " reads per step (the loss, the codebook hits and the gradient norm, together)");
     }
 
     @Test
