@@ -73,8 +73,9 @@ public abstract class EditCommand extends VarCommand {
 
     /** The dialog's model line and class list follow the model file. */
     protected void modelChosen() {
-        about = about(model);
-        classId = offerClasses("classId", model, mode() == EditMode.CLASS_EDIT, classId);
+        ModelChoices shown = ModelChoices.of(model);
+        about = about(shown);
+        classId = offerClasses("classId", shown, mode() == EditMode.CLASS_EDIT, classId);
     }
 
     /** The title suffix of the result, e.g. "inpainted". */

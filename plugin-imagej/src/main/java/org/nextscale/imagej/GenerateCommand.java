@@ -71,8 +71,9 @@ public class GenerateCommand extends VarCommand {
 
     /** The dialog's model line and class list follow the model file. */
     protected void modelChosen() {
-        about = about(model);
-        classId = offerClasses("classId", model, false, classId);
+        ModelChoices shown = ModelChoices.of(model);
+        about = about(shown);
+        classId = offerClasses("classId", shown, false, classId);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.nextscale.imagej;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +9,14 @@ import org.nextscale.core.api.ShippedModel;
 import org.nextscale.core.model.ModelCard;
 
 /**
- * What a dialog offers for a model file, read without loading its weights: its classes by name and one line
- * saying what it is. Both the SciJava dialogs and the ImageJ 1.x ones use it.
+ * What a dialog offers for a model file, read once and without loading its weights: one line saying what it is
+ * and its classes by name (none when the file cannot be read; the command reports its problem when it runs). Both
+ * the SciJava dialogs and the ImageJ 1.x ones use it.
+ *
+ * @param line       "the shipped model, fashion-mnist.zip (32x32 gray, 10 classes), trained on ...", or what is wrong
+ * @param classNames the model's class names
  */
-public final class ModelChoices {
-    private ModelChoices() {}
+public record ModelChoices(String line, List<String> classNames) {
 
     /** The choice that generates without a class. */
     public static final String UNCONDITIONAL = "unconditional";
@@ -22,25 +24,26 @@ public final class ModelChoices {
     /** The pixel scales a dialog offers (a script may give any number). */
     public static final String[] SCALES = {"auto", "1", "2", "4", "8", "fit"};
 
-    /** {@code model}, or the shipped model when it is null or empty. */
-    public static Path path(File model) throws IOException {
-        return model == null || model.getPath().isBlank() ? ShippedModel.path() : model.toPath();
+    /** {@code model}'s choices, or the shipped model's when it is null or empty. */
+    public static ModelChoices of(File model) {
+        try {
+            return of(model == null || model.getPath().isBlank() ? ShippedModel.path() : model.toPath());
+        } catch (IOException e) {
+            return unreadable(e);
+        }
     }
 
-    /**
-     * The model's class names, after "unconditional" unless a class is {@code required} (a class edit). A file that
-     * cannot be read offers no names (just "0" when a class is required): the command reports its problem when it runs.
-     */
-    public static List<String> classes(Path model, boolean required) {
-        List<String> names = new ArrayList<>();
-        if (!required) names.add(UNCONDITIONAL);
+    public static ModelChoices of(Path model) {
         try {
-            if (model != null && Files.isRegularFile(model)) names.addAll(ModelCard.read(model).classes());
+            ModelCard card = ModelCard.read(model);
+            return new ModelChoices((isShipped(model) ? "the shipped model, " : "") + card.line(), card.classes());
         } catch (IOException | RuntimeException e) {
-            // no classes to offer
+            return unreadable(e);
         }
-        if (names.isEmpty()) names.add("0");
-        return names;
+    }
+
+    private static ModelChoices unreadable(Exception e) {
+        return new ModelChoices("cannot be read (" + e.getMessage() + "): choose a model file below", List.of());
     }
 
     private static boolean isShipped(Path model) {
@@ -51,12 +54,12 @@ public final class ModelChoices {
         }
     }
 
-    /** "the shipped model, fashion-mnist.zip (32x32 gray, 10 classes), trained on ...", or what is wrong with it. */
-    public static String describe(Path model) {
-        try {
-            return (isShipped(model) ? "the shipped model, " : "") + ModelCard.read(model).line();
-        } catch (IOException | RuntimeException e) {
-            return "cannot be read (" + e.getMessage() + "): choose a model file below";
-        }
+    /** The class choices: "unconditional" first unless a class is {@code required} (a class edit); "0" when there are none. */
+    public List<String> classes(boolean required) {
+        List<String> names = new ArrayList<>();
+        if (!required) names.add(UNCONDITIONAL);
+        names.addAll(classNames);
+        if (names.isEmpty()) names.add("0");
+        return names;
     }
 }

@@ -47,7 +47,7 @@ public class ReconstructCommand extends VarCommand {
 
     /** The dialog's model line follows the model file. */
     protected void modelChosen() {
-        about = about(model);
+        about = about(ModelChoices.of(model));
     }
 
     @Override

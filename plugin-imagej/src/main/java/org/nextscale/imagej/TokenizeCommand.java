@@ -53,7 +53,7 @@ public class TokenizeCommand extends VarCommand {
 
     /** The dialog's model line follows the model file. */
     protected void modelChosen() {
-        about = about(model);
+        about = about(ModelChoices.of(model));
     }
 
     @Override

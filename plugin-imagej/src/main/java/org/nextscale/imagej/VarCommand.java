@@ -149,17 +149,12 @@ public abstract class VarCommand extends DynamicCommand {
     }
 
     /**
-     * Offers {@code model}'s classes as the choices of the String input {@code input} (a list in SciJava's
+     * Offers the model's classes as the choices of the String input {@code input} (a list in SciJava's
      * dialog, "unconditional" first unless a class is {@code required}), and returns {@code value} as the
      * choice it names ("3" or "-1" become the class's name), or unchanged when it names none.
      */
-    protected String offerClasses(String input, File model, boolean required, String value) {
-        List<String> choices;
-        try {
-            choices = ModelChoices.classes(ModelChoices.path(model), required);
-        } catch (IOException e) {
-            choices = ModelChoices.classes(null, required);
-        }
+    protected String offerClasses(String input, ModelChoices model, boolean required, String value) {
+        List<String> choices = model.classes(required);
         getInfo().getMutableInput(input, String.class).setChoices(choices);
         List<String> classes = required ? choices : choices.subList(1, choices.size());
         try {
@@ -173,13 +168,8 @@ public abstract class VarCommand extends DynamicCommand {
     }
 
     /** The dialog's first lines: what the command does (its description), then which model it uses. */
-    protected String about(File model) {
-        String what = getInfo().getDescription() + ".";
-        try {
-            return "<html>" + what + "<br>Model: " + ModelChoices.describe(ModelChoices.path(model)) + "</html>";
-        } catch (IOException e) {
-            return "<html>" + what + "<br>Model: " + e.getMessage() + "</html>";
-        }
+    protected String about(ModelChoices model) {
+        return "<html>" + getInfo().getDescription() + ".<br>Model: " + model.line() + "</html>";
     }
 
     /** A line for the user: ImageJ's Log window (standard output when there is none). */

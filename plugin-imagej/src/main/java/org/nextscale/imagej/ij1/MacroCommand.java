@@ -123,20 +123,26 @@ abstract class MacroCommand<C extends VarCommand> implements PlugIn {
         return remembered.isBlank() ? ShippedModel.path() : Path.of(remembered);
     }
 
-    private String describeModel() {
-        try {
-            return ModelChoices.describe(dialogModel());
-        } catch (IOException e) {
-            return "cannot be read (" + e.getMessage() + "): choose a model file below";
+    private ModelChoices shown;
+
+    /** What the dialog shows of its model, read once per run. */
+    private ModelChoices shown() {
+        if (shown == null) {
+            try {
+                shown = ModelChoices.of(dialogModel());
+            } catch (IOException e) {
+                shown = new ModelChoices("cannot be read (" + e.getMessage() + "): choose a model file below", java.util.List.of());
+            }
         }
+        return shown;
+    }
+
+    private String describeModel() {
+        return shown().line();
     }
 
     private String[] classChoices(boolean required) {
-        try {
-            return ModelChoices.classes(dialogModel(), required).toArray(new String[0]);
-        } catch (IOException e) {
-            return ModelChoices.classes(null, required).toArray(new String[0]);
-        }
+        return shown().classes(required).toArray(new String[0]);
     }
 
     /** Whether a person, not a macro, runs this command now. */
