@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code generate}: N samples of each class as DIR/images/CLASS/sample-NNNNN.png plus the index table
- * DIR/index. Sample i of class c is drawn with the seed {@link #sampleSeed}(seed, c, i) alone, one sample
- * per model call, so the images do not depend on how Spark splits the work.
+ * DIR/index. The samples of a class are drawn in blocks of {@code --batch}, one model call each: block b of class c
+ * (samples b*batch ..) has the seed {@link #sampleSeed}(seed, c, b) alone, and a block is never split between tasks,
+ * so the images depend on the seed and the batch but not on how Spark splits the work.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generates N samples of each given class, as PNG files plus a Parquet index.")
 final class GenerateJob extends Job {
@@ -60,9 +61,9 @@ final class GenerateJob extends Job {
     @Option(names = "--partitions", defaultValue = "0", description = "number of Spark partitions (0: one per --batch samples, at least Spark's default parallelism)")
     int partitions;
 
-    /** SplitMix64 of (seed, class, index): independent of partitioning and batch size. */
-    static long sampleSeed(long seed, int cls, long i) {
-        long z = seed * 0x9E3779B97F4A7C15L + (cls + 1L) * 0xBF58476D1CE4E5B9L + (i + 1L) * 0x94D049BB133111EBL;
+    /** SplitMix64 of (seed, class, block): independent of partitioning. */
+    static long sampleSeed(long seed, int cls, long block) {
+        long z = seed * 0x9E3779B97F4A7C15L + (cls + 1L) * 0xBF58476D1CE4E5B9L + (block + 1L) * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return (z ^ (z >>> 31)) & Long.MAX_VALUE;
@@ -86,37 +87,50 @@ final class GenerateJob extends Job {
         int[] cls = classes.stream().mapToInt(ref::classIndex).toArray();
         var mode = Output.prepare(spark, output, overwrite);
         long total = (long) cls.length * perClass;
-        // by default one task per batch of samples: progress moves as tasks finish, and a lost task redoes little
-        int parts = partitions > 0 ? partitions : (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(100_000, (total + batch - 1) / batch));
+        long blocksPerClass = (perClass + batch - 1) / batch, blocks = cls.length * blocksPerClass;
+        // by default one task per block: progress moves as tasks finish, and a lost task redoes little
+        int parts = partitions > 0 ? partitions : (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(100_000, blocks));
         Broadcast<byte[]> bytes = spark.sparkContext().broadcast(m.bytes(), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
         Output.Files files = new Output.Files(Output.hadoopConf(spark));
         String dir = Output.root(spark, output);
         long per = perClass, s0 = seed;
         double g = cfg, tp = topP;
-        int tk = topK;
+        int tk = topK, b = batch;
         boolean sm = smooth;
         try (JobProgress p = new JobProgress(spark.sparkContext(), "generate", total, output, err)) {
             LongAccumulator done = p.done, failed = p.failed;
-            Dataset<Long> ids = spark.range(0, total, 1, parts);
+            Dataset<Long> ids = spark.range(0, blocks, 1, parts);
             Dataset<Row> index = ids.mapPartitions((MapPartitionsFunction<Long, Row>) it -> {
                 List<Row> out = new ArrayList<>();
                 VarModel model = ModelPool.model(ref, bytes);
                 while (it.hasNext()) {
-                    long id = it.next();
-                    int c = cls[(int) (id / per)];
-                    long i = id % per, sd = sampleSeed(s0, c, i);
+                    long block = it.next();
+                    int c = cls[(int) (block / blocksPerClass)];
+                    long first = (block % blocksPerClass) * b, sd = sampleSeed(s0, c, block % blocksPerClass);
+                    int n = (int) Math.min(b, per - first);
                     String name = ref.classNames().get(c);
-                    String path = dir + "/images/" + ImageJobs.safe(name) + "/sample-" + String.format(Locale.ROOT, "%05d", i) + "." + fmt;
+                    List<Image> images = null;
                     String error = null;
                     try {
-                        Image img = model.generate(new SampleOptions(c, 1, g, tk, tp, sd, sm), ProgressListener.NONE, CancelToken.none()).get(0);
-                        files.write(path, Output.encode(img, ImageJobs.writer(fmt)));
-                    } catch (java.io.IOException | RuntimeException e) {
+                        images = model.generate(new SampleOptions(c, n, g, tk, tp, sd, sm, b), ProgressListener.NONE, CancelToken.none());
+                    } catch (RuntimeException e) {
                         error = e.getMessage();
-                        failed.add(1);
                     }
-                    out.add(RowFactory.create(c, name, i, sd, path, error));
-                    done.add(1);
+                    for (int k = 0; k < n; k++) {
+                        long i = first + k;
+                        String path = dir + "/images/" + ImageJobs.safe(name) + "/sample-" + String.format(Locale.ROOT, "%05d", i) + "." + fmt;
+                        String imageError = error;
+                        if (images != null) {
+                            try {
+                                files.write(path, Output.encode(images.get(k), ImageJobs.writer(fmt)));
+                            } catch (java.io.IOException | RuntimeException e) {
+                                imageError = e.getMessage();
+                            }
+                        }
+                        if (imageError != null) failed.add(1);
+                        out.add(RowFactory.create(c, name, i, sd, path, imageError));
+                        done.add(1);
+                    }
                 }
                 return out.iterator();
             }, Encoders.row(schema()));

@@ -131,22 +131,37 @@ class SparkJobsTest {
 
     @Test
     void generateGivesTheSameImagesWithOneAndFourPartitions() throws IOException {
-        Map<String, byte[]> one = generate("1");
+        Map<String, byte[]> one = generate("1", "2");
         ModelPool.clear();
         int loads = ModelPool.loads();
-        Map<String, byte[]> four = generate("4");
-        // four tasks, two at a time on local[2]: one model in the JVM, shared by the concurrent tasks
+        Map<String, byte[]> four = generate("4", "2");
+        // four blocks of at most 2 samples (3 per class), in four tasks, two at a time on local[2]: one model in the
+        // JVM, shared by the concurrent tasks
         assertEquals(1, ModelPool.loads() - loads, "models loaded for four partitions");
         assertEquals(6, one.size());
         assertEquals(one.keySet(), four.keySet());
         for (String k : one.keySet()) assertArrayEquals(one.get(k), four.get(k), k);
-        assertEquals(6, spark.read().parquet(dir.resolve("gen-1/index").toString()).where("error IS NULL").count());
+        assertEquals(6, spark.read().parquet(dir.resolve("gen-1-2/index").toString()).where("error IS NULL").count());
+        // a block is one core call with the seed in the index: sample 2 of Sneaker is the second block's only image
+        Row row = spark.read().parquet(dir.resolve("gen-1-2/index").toString()).where("class_name = 'Sneaker' AND index = 2").first();
+        assertEquals(GenerateJob.sampleSeed(7, 7, 1), row.<Long>getAs("seed"));
+        try (VarModel m = VarModel.load(MODEL, Devices.parse("cpu"))) {
+            var want = m.generate(new org.nextscale.core.api.SampleOptions(7, 1, 1.5, 0, 0, row.<Long>getAs("seed"), false, 2),
+                    org.nextscale.core.api.ProgressListener.NONE, org.nextscale.core.api.CancelToken.none()).get(0);
+            var got = ImageFiles.read(dir.resolve("gen-1-2/images/Sneaker/sample-00002.png"));
+            assertEquals(want.data().length, got.data().length);
+            for (int i = 0; i < want.data().length; i++)
+                assertEquals(Math.round(want.data()[i] * 255), Math.round(got.data()[i] * 255), 1, "pixel " + i);
+        }
+        // the default batch (32) draws each class's 3 samples in one call: one seed per class
+        assertEquals(one.keySet(), generate("4", "32").keySet());
+        assertEquals(2, spark.read().parquet(dir.resolve("gen-4-32/index").toString()).select("seed").distinct().count());
     }
 
-    private static Map<String, byte[]> generate(String partitions) throws IOException {
-        Path out = dir.resolve("gen-" + partitions);
+    private static Map<String, byte[]> generate(String partitions, String batch) throws IOException {
+        Path out = dir.resolve("gen-" + partitions + "-" + batch);
         Run r = run("generate", "--classes", "1,Sneaker", "--per-class", "3", "--seed", "7", "--output", out.toString(),
-                "--partitions", partitions, "--model", MODEL.toString());
+                "--partitions", partitions, "--batch", batch, "--model", MODEL.toString());
         assertEquals(0, r.rc(), r.err());
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
         Map<String, byte[]> m = new TreeMap<>();
