@@ -42,11 +42,15 @@ public record ValueRange(double low, double high) {
 
     /** The data's {@link #LOW_PERCENTILE}..{@link #HIGH_PERCENTILE} percentiles (min..max where those coincide). */
     public static ValueRange robust(float[] raw) {
-        float[] sample = subsample(raw, 1 << 20);
-        Arrays.sort(sample);
+        float[] sample = sortedSample(raw);
         double lo = at(sample, LOW_PERCENTILE), hi = at(sample, HIGH_PERCENTILE);
         if (hi > lo) return new ValueRange(lo, hi);
         return minMax(raw);
+    }
+
+    /** The {@code percentile} (0..100) of the values, on at most 2^20 of them spread evenly over the array. */
+    public static double percentile(float[] values, double percentile) {
+        return at(sortedSample(values), percentile);
     }
 
     /** min..max of the data; 0..1 around a constant image. */
@@ -75,11 +79,16 @@ public record ValueRange(double low, double high) {
         return new Image(unit.channels(), unit.height(), unit.width(), out);
     }
 
-    private static float[] subsample(float[] raw, int max) {
-        if (raw.length <= max) return raw.clone();
-        float[] s = new float[max];
-        double step = (double) raw.length / max;
-        for (int i = 0; i < max; i++) s[i] = raw[(int) (i * step)];
+    private static float[] sortedSample(float[] raw) {
+        int max = 1 << 20;
+        float[] s;
+        if (raw.length <= max) s = raw.clone();
+        else {
+            s = new float[max];
+            double step = (double) raw.length / max;
+            for (int i = 0; i < max; i++) s[i] = raw[(int) (i * step)];
+        }
+        Arrays.sort(s);
         return s;
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import org.nextscale.core.api.ValueRange;
 
 /**
  * Random square patches of the model's side cut from {@link SourceImages}, as CSBDeep (CARE) makes training data
@@ -116,7 +117,7 @@ public final class Patches {
         for (int i = 0; i < n; i++) {
             SourceImages.Page p = pages.get(i);
             float[] mean = foreground > 0 ? channelMean(p) : null;
-            float threshold = foreground > 0 ? (float) (foreground * percentile999(mean)) : -1f;
+            float threshold = foreground > 0 ? (float) (foreground * ValueRange.percentile(mean, 99.9)) : -1f;
             float[] maxed = foreground > 0 ? maxFilter(mean, p.height(), p.width(), Math.max(1, side / 2)) : null;
             if (heldOut[i]) validation.add(region(p, i, 0, p.height(), maxed, threshold));
             else if (trainRows[i] < 0) train.add(region(p, i, 0, p.height(), maxed, threshold));
@@ -169,16 +170,6 @@ public final class Patches {
                 out[y * w + x] = m;
             }
         return out;
-    }
-
-    /** The 99.9th percentile of the channel mean (on at most 2^20 samples). */
-    private static double percentile999(float[] mean) {
-        int n = Math.min(mean.length, 1 << 20);
-        int step = Math.max(1, mean.length / n);
-        float[] s = new float[n];
-        for (int i = 0; i < n; i++) s[i] = mean[Math.min(mean.length - 1, i * step)];
-        Arrays.sort(s);
-        return s[(int) Math.min(n - 1, Math.floor(0.999 * (n - 1)))];
     }
 
     public int side() {
