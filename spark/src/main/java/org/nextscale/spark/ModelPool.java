@@ -60,9 +60,7 @@ final class ModelPool {
      * task has one, else the job's own choice. {@code taskGpus} are the task's GPU addresses (null or empty: none).
      */
     static String deviceFor(String spec, String[] taskGpus) {
-        String s = spec == null ? Devices.DEFAULT : spec.trim().toLowerCase(java.util.Locale.ROOT);
-        boolean any = s.isEmpty() || s.equals("auto") || s.equals("gpu") || s.equals("cuda");
-        return any && taskGpus != null && taskGpus.length > 0 ? "gpu:" + taskGpus[0].trim() : spec;
+        return Devices.leavesGpuOpen(spec) && taskGpus != null && taskGpus.length > 0 ? "gpu:" + taskGpus[0].trim() : spec;
     }
 
     /** The GPU addresses Spark assigned to the running task (empty outside a task or without GPU scheduling). */

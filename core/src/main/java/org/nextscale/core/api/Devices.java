@@ -19,7 +19,7 @@ public final class Devices {
     private Devices() {}
 
     public static Device parse(String spec) {
-        String s = spec == null ? DEFAULT : spec.trim().toLowerCase(Locale.ROOT);
+        String s = normal(spec);
         if (s.isEmpty() || s.equals("auto")) return gpuCount() > 0 ? Device.gpu(0) : Device.cpu();
         if (s.equals("cpu")) return Device.cpu();
         if (s.equals("gpu") || s.equals("cuda")) s = "gpu:0";
@@ -40,6 +40,19 @@ public final class Devices {
             return Device.gpu(id);
         }
         throw new IllegalArgumentException(invalid(spec));
+    }
+
+    /**
+     * Whether {@code spec} leaves the GPU's number open ("auto", "gpu", "cuda" or nothing), so that a scheduler which
+     * assigned the task a GPU (Spark) may put it there; "cpu" and "gpu:N" stand.
+     */
+    public static boolean leavesGpuOpen(String spec) {
+        String s = normal(spec);
+        return s.isEmpty() || s.equals("auto") || s.equals("gpu") || s.equals("cuda");
+    }
+
+    private static String normal(String spec) {
+        return spec == null ? DEFAULT : spec.trim().toLowerCase(Locale.ROOT);
     }
 
     /** The host: where arrays go to be read into Java. */
