@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.nextscale.core.api.EditMask;
 import org.nextscale.core.api.EditMode;
 import org.nextscale.core.api.SampleOptions;
+import org.nextscale.core.tiling.Tiles;
 import org.nextscale.core.train.TrainOptions;
 
 /**
@@ -32,9 +33,9 @@ public final class VarSyntax {
     static {
         USAGE.put("load", "%var load [PATH] [device=auto|cpu|gpu|gpu:N]");
         USAGE.put("generate", "%var generate class=C n=N [cfg=" + DEFAULTS.cfg() + "] [top_k=" + DEFAULTS.topK()
-                + "] [top_p=" + DEFAULTS.topP() + "] [seed=" + DEFAULTS.seed() + "] [scales=false] [batch=32]");
-        USAGE.put("tokenize", "%var tokenize PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH] [batch=64]");
-        USAGE.put("reconstruct", "%var reconstruct PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH] [batch=64]");
+                + "] [top_p=" + DEFAULTS.topP() + "] [seed=" + DEFAULTS.seed() + "] [scales=false] [batch=" + SampleOptions.DEFAULT_BATCH + "]");
+        USAGE.put("tokenize", "%var tokenize PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH] [batch=" + Tiles.BATCH + "]");
+        USAGE.put("reconstruct", "%var reconstruct PATH [scale=auto|fit|S] [range=auto|full|LOW,HIGH] [batch=" + Tiles.BATCH + "]");
         USAGE.put("inpaint", "%var inpaint PATH box=y0,x0,y1,x1|rect=x,y,w,h [class=C] [seed=0] [scale=auto] [range=auto]");
         USAGE.put("outpaint", "%var outpaint PATH box=y0,x0,y1,x1|rect=x,y,w,h|extend=left=64,... [class=C] [seed=0] [scale=auto] [range=auto]");
         USAGE.put("edit", "%var edit PATH box=y0,x0,y1,x1|rect=x,y,w,h class=C [seed=0] [scale=auto] [range=auto]");
@@ -66,12 +67,12 @@ public final class VarSyntax {
                 a.check(0, 0, Set.of("class", "n", "cfg", "top_k", "top_p", "seed", "scales", "batch"), "class", "n");
                 return new VarCommand.Generate(a.options.get("class"), a.intAtLeast("n", 1, 0),
                         a.doubleIn("cfg", 0, Double.MAX_VALUE, DEFAULTS.cfg()), a.intAtLeast("top_k", 0, DEFAULTS.topK()),
-                        a.doubleIn("top_p", 0, 1, DEFAULTS.topP()), a.seed(DEFAULTS.seed()), a.flag("scales"), a.intAtLeast("batch", 1, 32));
+                        a.doubleIn("top_p", 0, 1, DEFAULTS.topP()), a.seed(DEFAULTS.seed()), a.flag("scales"), a.intAtLeast("batch", 1, SampleOptions.DEFAULT_BATCH));
             case "tokenize":
             case "reconstruct": {
                 a.check(1, 1, Set.of("scale", "range", "batch"));
                 String scale = scale(a), range = a.options.getOrDefault("range", "auto");
-                int batch = a.intAtLeast("batch", 1, 64);
+                int batch = a.intAtLeast("batch", 1, Tiles.BATCH);
                 return cmd.equals("tokenize") ? new VarCommand.Tokenize(a.path(0), scale, range, batch) : new VarCommand.Reconstruct(a.path(0), scale, range, batch);
             }
             case "inpaint":

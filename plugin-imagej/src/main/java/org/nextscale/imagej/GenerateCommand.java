@@ -58,7 +58,7 @@ public class GenerateCommand extends VarCommand {
 
     @Parameter(persist = false, label = "Images per model call", min = "1",
             description = "Lower it when a GPU runs out of memory (the images depend on it: each call has its own seed stream)")
-    private int batch = 32;
+    private int batch = SampleOptions.DEFAULT_BATCH;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Generated images")
     private ImagePlus images;

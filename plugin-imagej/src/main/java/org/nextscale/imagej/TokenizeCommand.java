@@ -37,7 +37,7 @@ public class TokenizeCommand extends VarCommand {
 
     @Parameter(persist = false, label = "Tiles per model call", min = "1",
             description = "For images larger than the model: lower it when a GPU runs out of memory")
-    private int batch = 64;
+    private int batch = Tiles.BATCH;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Token maps")
     private ImagePlus tokenMaps;

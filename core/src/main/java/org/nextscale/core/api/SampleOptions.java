@@ -3,11 +3,13 @@ package org.nextscale.core.api;
 /**
  * How to sample: class (-1 = unconditional), number of images, classifier-free guidance, top-k (0 = off),
  * top-p (0 or 1 = off), seed, Gumbel smoothing of the token embeddings (the reference's more_smooth), and how many
- * images go through the model in one call ({@code batch}, 0 = the model's default of 32; lower it when a GPU runs out
+ * images go through the model in one call ({@code batch}, 0 = {@link #DEFAULT_BATCH}; lower it when a GPU runs out
  * of memory; each call has its own seed stream, so the images depend on it).
  */
 public record SampleOptions(int classId, int count, double cfg, int topK, double topP, long seed, boolean smooth, int batch) {
     public static final int UNCONDITIONAL = -1;
+    /** Images per model call when {@code batch} is 0, the default of every front end's batch option. */
+    public static final int DEFAULT_BATCH = 32;
 
     /** The one check of sampling settings every front end relies on; each message names the setting and its range. */
     public SampleOptions {

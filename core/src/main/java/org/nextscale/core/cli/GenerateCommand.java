@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nextscale.core.api.Image;
+import org.nextscale.core.api.SampleOptions;
 import org.nextscale.core.api.ScaleFrames;
 import org.nextscale.core.api.ScaleListener;
 import org.nextscale.core.api.VarModel;
@@ -34,7 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "png or tif (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--batch", defaultValue = "32", description = "images per model call; lower it when a GPU runs out of memory "
+    @Option(names = "--batch", defaultValue = "" + SampleOptions.DEFAULT_BATCH, description = "images per model call; lower it when a GPU runs out of memory "
             + "(each call has its own seed stream, so the images depend on it) (default: ${DEFAULT-VALUE})")
     int batch;
 

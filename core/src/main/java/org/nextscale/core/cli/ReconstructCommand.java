@@ -21,7 +21,7 @@ final class ReconstructCommand implements Callable<Integer> {
 
     @Mixin ImageOptions imageOptions;
 
-    @Option(names = "--batch", defaultValue = "64", description = "tiles per model call for an image larger than the model; lower it when a GPU "
+    @Option(names = "--batch", defaultValue = "" + Tiles.BATCH, description = "tiles per model call for an image larger than the model; lower it when a GPU "
             + "runs out of memory (default: ${DEFAULT-VALUE})")
     int batch;
 

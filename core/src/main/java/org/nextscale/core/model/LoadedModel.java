@@ -43,11 +43,10 @@ import org.nextscale.core.transformer.VarTransformer;
  * opens a sub-manager and frees what it made, and runs without gradient recording whatever the calling
  * thread's mode (the engine's is per thread), so it takes the same inference path, and gives the same
  * bits, on every thread. Images are converted by {@link ImageAdapter} on the way
- * in and out, and sampling runs in batches of {@link #BATCH} with progress per batch.
+ * in and out, and sampling runs in batches of {@link SampleOptions#DEFAULT_BATCH} with progress per batch.
  */
 public final class LoadedModel implements VarModel {
     /** Images sampled per engine batch: keeps memory flat for large counts. */
-    static final int BATCH = 32;
 
     private final ModelConfig config;
     private final String summary;
@@ -150,12 +149,13 @@ public final class LoadedModel implements VarModel {
         int perImage = config.order().equals("raster") ? 1 : config.numScales();
         long total = (long) o.count() * perImage;                  // progress counts image-scales, so one batch moves the bar too
         progress.progress("generate", 0, total);
-        int per = o.batch() > 0 ? o.batch() : BATCH;                  // images per model call
+        int per = o.batch() > 0 ? o.batch() : SampleOptions.DEFAULT_BATCH;                  // images per model call
         for (int start = 0; start < o.count(); start += per) {
             cancel.check();
             int n = Math.min(per, o.count() - start);
             long before = (long) start * perImage;
-            // each batch gets its own seed stream so results do not depend on the batch size chosen here
+            // each batch gets its own seed stream (seed + 1,000,003 x its number): its images do not depend on how many
+            // images the other batches drew, but do depend on the batch size
             SampleOptions batch = o.withCount(n).withSeed(o.seed() + 1_000_003L * (start / per));
             ProgressListener perScale = (stage, done, all) ->
                     progress.progress("generate", before + (long) Math.floor((double) n * perImage * Math.min(done, all) / Math.max(1, all)), total);
