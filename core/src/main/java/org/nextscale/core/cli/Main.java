@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 EditCommand.Outpaint.class,
                 EditCommand.ClassEdit.class,
                 ImportCommand.class,
+                ConvertCommand.class,
                 InfoCommand.class,
                 VerifyCommand.class,
                 EvalCommand.class,

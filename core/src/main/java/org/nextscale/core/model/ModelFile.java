@@ -43,6 +43,22 @@ import org.nextscale.core.nn.Params;
 public final class ModelFile {
     public static final String CONFIG_ENTRY = "model.json";
     public static final String WEIGHTS_ENTRY = "weights.safetensors";
+    /** What only a training checkpoint holds beside a model file's entries: the optimizer's and the trainer's state. */
+    public static final String OPTIMIZER_ENTRY = "optimizer.safetensors", TRAINER_ENTRY = "trainer.json";
+
+    /** Which trainable weights a file stores as float16 (half their bytes); loading converts them back to float32. */
+    public enum Storage {
+        /** every tensor float32 (integer buffers int64) */
+        FLOAT32,
+        /** the transformer's ("var.") trainable tensors float16, the tokenizer's float32: the sampler's weights halved, the tokens unchanged */
+        TRANSFORMER_FLOAT16,
+        /** every trainable tensor float16 */
+        FLOAT16;
+
+        boolean halves(WeightSpec.Entry e) {
+            return e.trainable() && (this == FLOAT16 || this == TRANSFORMER_FLOAT16 && e.name().startsWith("var."));
+        }
+    }
 
     private ModelFile() {}
 
@@ -63,10 +79,15 @@ public final class ModelFile {
         save(file, new Loaded(config, weights), fp16);
     }
 
-    /** Saves a model, keeping its metadata strings and extra entries unchanged. */
+    /** Saves a model, keeping its metadata strings and extra entries unchanged; fp16: every trainable tensor as float16. */
     public static void save(Path file, Loaded model, boolean fp16) throws IOException {
+        save(file, model, fp16 ? Storage.FLOAT16 : Storage.FLOAT32);
+    }
+
+    /** Saves a model with the given storage, keeping its metadata strings and extra entries unchanged. */
+    public static void save(Path file, Loaded model, Storage storage) throws IOException {
         ModelConfig config = model.config().validate();
-        Map<String, HostTensor> tensors = storageForm(config, model.weights(), fp16, file);
+        Map<String, HostTensor> tensors = storageForm(config, model.weights(), storage, file);
         Map<String, String> metadata = new LinkedHashMap<>(model.metadata());
         metadata.putIfAbsent("format", "pt");
         byte[] json = ConfigJson.toJson(config).getBytes(StandardCharsets.UTF_8);
@@ -85,7 +106,7 @@ public final class ModelFile {
     }
 
     /** Checks the weights against the config and converts them to the dtypes stored in the file, in spec order. */
-    private static Map<String, HostTensor> storageForm(ModelConfig config, Map<String, HostTensor> weights, boolean fp16, Path file) {
+    private static Map<String, HostTensor> storageForm(ModelConfig config, Map<String, HostTensor> weights, Storage storage, Path file) {
         List<WeightSpec.Entry> spec = WeightSpec.of(config);
         WeightSpec.Fit fit = WeightSpec.fit(spec, weights);
         if (!fit.ok())
@@ -94,7 +115,7 @@ public final class ModelFile {
         for (WeightSpec.Entry e : spec) {
             HostTensor t = weights.get(e.name());
             if (e.dtype().equals("I64")) t = t.dtype().equals("I64") ? t : HostTensor.ofLongs(t.toLongs(), t.shape());
-            else if (fp16 && e.trainable()) t = t.dtype().equals("F16") ? t : t.toF16();
+            else if (storage.halves(e)) t = t.dtype().equals("F16") ? t : t.toF16();
             else if (!t.dtype().equals("F32")) t = HostTensor.ofFloats(t.toFloats(), t.shape());
             out.put(e.name(), t);
         }
@@ -126,6 +147,34 @@ public final class ModelFile {
         zip.write(header);
         for (HostTensor t : tensors.values()) zip.write(t.data());
         zip.closeEntry();
+    }
+
+    /**
+     * Writes the model in {@code in} (a model file, or a training checkpoint: its weights at that step) to {@code out}
+     * as a model file stored as {@code storage}, keeping model.json, the metadata and extra entries (a model card)
+     * but not a checkpoint's optimizer and trainer state. Refuses to write over a training checkpoint, the input's
+     * included, so that no run loses the state it resumes from.
+     */
+    public static Loaded convert(Path in, Path out, Storage storage) throws IOException {
+        if (isCheckpoint(out))
+            throw new IllegalArgumentException(out.getFileName() + " is a training checkpoint: writing the model over it would lose the run's "
+                    + "optimizer state; choose another output file");
+        Loaded m = load(in);
+        Map<String, byte[]> extras = new LinkedHashMap<>(m.extras());
+        extras.keySet().removeAll(List.of(OPTIMIZER_ENTRY, TRAINER_ENTRY));
+        Loaded model = new Loaded(m.config(), m.weights(), m.metadata(), extras);
+        save(out, model, storage);
+        return model;
+    }
+
+    /** Whether {@code file} exists and is a training checkpoint (it holds the trainer's state). */
+    public static boolean isCheckpoint(Path file) {
+        if (!Files.isRegularFile(file)) return false;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return zip.getEntry(TRAINER_ENTRY) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- load

@@ -18,6 +18,7 @@ import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.io.AtomicWrite;
 import org.nextscale.core.io.HostTensor;
 import org.nextscale.core.io.SafeTensors;
+import org.nextscale.core.model.ModelFile;
 
 /**
  * A training checkpoint: a zip laid out like a model file (model.json, weights.safetensors in float32)
@@ -51,8 +52,8 @@ public record Checkpoint(String phase, long step, ModelConfig config, Map<String
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 putEntry(zip, "model.json", z -> z.write(json));
                 putEntry(zip, "weights.safetensors", z -> SafeTensors.write(weights, Map.of("format", "pt"), z));
-                putEntry(zip, "optimizer.safetensors", z -> SafeTensors.write(optimizer, Map.of(), z));
-                putEntry(zip, "trainer.json", z -> z.write(trainer));
+                putEntry(zip, ModelFile.OPTIMIZER_ENTRY, z -> SafeTensors.write(optimizer, Map.of(), z));
+                putEntry(zip, ModelFile.TRAINER_ENTRY, z -> z.write(trainer));
             }
         });
     }
@@ -66,7 +67,7 @@ public record Checkpoint(String phase, long step, ModelConfig config, Map<String
     public static Checkpoint read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException("checkpoint " + file + " does not exist");
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry trainer = zip.getEntry("trainer.json");
+            ZipEntry trainer = zip.getEntry(ModelFile.TRAINER_ENTRY);
             if (trainer == null)
                 throw new IOException(file + " is not a training checkpoint (no trainer.json; a finished model file cannot be resumed)");
             JsonObject t = JsonParser.parseString(new String(zip.getInputStream(trainer).readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();

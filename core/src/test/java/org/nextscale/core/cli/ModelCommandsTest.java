@@ -125,4 +125,48 @@ class ModelCommandsTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    @Test
+    void convertMakesAModelFileFromACheckpointWithTheTransformerInFloat16AndNeverWritesOverACheckpoint(@TempDir Path dir) throws IOException {
+        Path p = TestPaths.parity("tiny-a");
+        org.nextscale.core.config.ModelConfig config = org.nextscale.core.config.ConfigJson.parse(Files.readString(p.resolve("config.json")));
+        Map<String, HostTensor> weights = SafeTensors.read(p.resolve("weights.safetensors"));
+        Path ckpt = dir.resolve("run.ckpt.zip"), model = dir.resolve("run.zip"), f32 = dir.resolve("run32.zip");
+        new org.nextscale.core.train.Checkpoint("var", 7, config, weights, Map.of("var.head.weight.exp_avg", weights.get("var.head.weight")),
+                Map.of("steps", "10"), null).write(ckpt);
+        byte[] ckptBytes = Files.readAllBytes(ckpt);
+
+        Object[] r = run("convert", "--model", ckpt.toString(), "--storage", "transformer-float16", "--out", model.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).startsWith("wrote " + model), (String) r[1]);
+        assertEquals(0, run("convert", "--model", ckpt.toString(), "--out", f32.toString())[0]);
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(model.toFile())) {
+            assertNull(z.getEntry(ModelFile.OPTIMIZER_ENTRY));
+            assertNull(z.getEntry(ModelFile.TRAINER_ENTRY));
+            Map<String, HostTensor> raw = SafeTensors.read(z.getInputStream(z.getEntry(ModelFile.WEIGHTS_ENTRY)), "raw");
+            assertEquals("F16", raw.get("var.head.weight").dtype());
+            assertEquals("F32", raw.get("vae.quantize.embedding.weight").dtype(), "the tokenizer stays float32");
+            assertEquals("F32", raw.get("var.attn_bias_for_masking").dtype(), "buffers stay float32");
+        }
+        long halved = org.nextscale.core.model.WeightSpec.of(config).stream().filter(e -> e.trainable() && e.name().startsWith("var."))
+                .mapToLong(e -> weights.get(e.name()).toFloats().length * 2L).sum();
+        assertEquals(Files.size(f32) - halved, Files.size(model), 1024, "2 bytes saved per transformer weight, only there");
+        ModelFile.Loaded half = ModelFile.load(model), full = ModelFile.load(f32);
+        weights.forEach((k, v) -> assertEquals(v, full.weights().get(k), "float32: the checkpoint's weights exactly: " + k));
+        for (var e : org.nextscale.core.model.WeightSpec.of(config)) {
+            HostTensor want = e.trainable() && e.name().startsWith("var.") ? weights.get(e.name()).toF16() : weights.get(e.name());
+            assertArrayEquals(HostTensor.ofFloats(want.toFloats(), want.shape()).toFloats(), half.weights().get(e.name()).toFloats(), e.name());
+        }
+
+        // the checkpoint is never the output: neither itself nor another run's
+        r = run("convert", "--model", ckpt.toString(), "--out", ckpt.toString());
+        assertEquals(1, ((String) r[2]).strip().lines().count(), (String) r[2]);
+        assertTrue(((String) r[2]).contains("is a training checkpoint"), (String) r[2]);
+        r = run("convert", "--model", model.toString(), "--out", ckpt.toString());
+        assertNotEquals(0, r[0]);
+        assertArrayEquals(ckptBytes, Files.readAllBytes(ckpt), "the checkpoint is untouched");
+        r = run("convert", "--model", model.toString(), "--storage", "half", "--out", dir.resolve("x.zip").toString());
+        assertTrue(((String) r[2]).contains("--storage must be float32, transformer-float16 or float16"), (String) r[2]);
+        assertFalse(Files.exists(dir.resolve("x.zip")));
+    }
 }
