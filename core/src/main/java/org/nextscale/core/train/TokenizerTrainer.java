@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import org.nextscale.core.api.CancelToken;
 import org.nextscale.core.api.Devices;
+import org.nextscale.core.api.PixelScale;
 import org.nextscale.core.api.TrainListener;
 import org.nextscale.core.config.ModelConfig;
 import org.nextscale.core.config.VqVaeConfig;
 import org.nextscale.core.api.Image;
 import org.nextscale.core.data.BatchLoader;
 import org.nextscale.core.data.Datasets;
+import org.nextscale.core.data.SourceImages;
 import org.nextscale.core.data.TrainingData;
 import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.render.Render;
@@ -57,12 +59,36 @@ final class TokenizerTrainer {
         return natural > 0 ? natural : Datasets.folderChannels(o.data());
     }
 
+    /**
+     * The side a fresh tokenizer takes from its data when neither image_size nor patch_nums is given: the images' own
+     * when every image of a folder or list is one square page of 16, 64 or 128 px and the pixel scale is auto (1) or fit,
+     * so the model generates whole images as the data set has them rather than patches of them (32 px is the
+     * default anyway); 0 otherwise (the default side: smaller images fitted, larger ones in patches).
+     */
+    static int dataSide(TrainOptions o) throws IOException {
+        String spec = o.data().trim().toLowerCase(Locale.ROOT);
+        if (o.isGiven("image_size") || o.isGiven("patch_nums") || spec.isEmpty() || spec.startsWith("fashion-mnist") || spec.startsWith("synthetic"))
+            return 0;
+        PixelScale scale = PixelScale.parse(o.text("scale"));
+        if (!scale.fit() && !scale.equals(PixelScale.AUTO)) return 0;
+        List<SourceImages.Header> headers = SourceImages.headers(SourceImages.list(o.data()).files());
+        int side = headers.get(0).width();
+        boolean oneSide = headers.stream().allMatch(h -> h.pages() == 1 && h.width() == side && h.height() == side);
+        return oneSide && (side == 16 || side == 64 || side == 128) ? side : 0;
+    }
+
     static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
         Checkpoint resume = TrainRun.readResume(given, PHASE);
         TrainOptions o = resume == null ? given : TrainRun.resumedOptions(given, resume);
         Device device = Devices.parse(o.device());
         Path out = o.path("out") != null ? o.path("out") : Path.of("tokenizer.zip");
         ModelFile.Loaded init = resume == null && o.path("init") != null ? initModel(o.path("init")) : null;
+        int side = resume == null && init == null ? dataSide(o) : 0;
+        if (side > 0) {
+            o = o.with("image_size", String.valueOf(side));
+            listener.onMessage(String.format(Locale.ROOT, "model side %d px, the images' own (every image is %dx%d): they train whole; "
+                    + "give image_size (--image-size) for another side", side, side, side));
+        }
         ModelConfig probe = init != null ? init.config() : resume != null ? resume.config() : config(o, List.of("images"), channels(o));
         TrainingData data = TrainingData.open(o.dataOptions(probe.imageSize(), probe.channels()), cancel);
         ModelConfig cfg = resume != null ? resume.config() : init != null ? init.config() : config(o, data.classNames(), probe.channels());

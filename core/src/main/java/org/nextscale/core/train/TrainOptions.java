@@ -78,7 +78,7 @@ public final class TrainOptions {
         tokenizer("res_blocks", Kind.INT, "1", "residual blocks per level");
         tokenizer("patch_nums", Kind.INTS, "1,2,3,4,6,8", "token-map side per scale; the last times the downsampling is the image size");
         tokenizer("image_size", Kind.INT, "", "model side in pixels (the patch side for large images): 16, 32, 64 or 128 picks patch_nums "
-                + "for it (default: last patch_num x downsampling, 32)");
+                + "for it (default: the images' own side when all are one square size of 16, 64 or 128 px, else last patch_num x downsampling, 32)");
         tokenizer("channels", Kind.INT, "", "image channels: 1 gray, 3 RGB (default: the data's)");
         tokenizer("beta", Kind.FLOAT, "0.25", "commitment weight of the VQ loss");
         tokenizer("reinit_dead", Kind.BOOL, "true", "re-initialise unused codebook entries from encoder features");
