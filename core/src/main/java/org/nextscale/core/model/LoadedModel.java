@@ -46,8 +46,6 @@ import org.nextscale.core.transformer.VarTransformer;
  * in and out, and sampling runs in batches of {@link SampleOptions#DEFAULT_BATCH} with progress per batch.
  */
 public final class LoadedModel implements VarModel {
-    /** Images sampled per engine batch: keeps memory flat for large counts. */
-
     private final ModelConfig config;
     private final String summary;
     private final NDManager manager;
@@ -149,7 +147,7 @@ public final class LoadedModel implements VarModel {
         int perImage = config.order().equals("raster") ? 1 : config.numScales();
         long total = (long) o.count() * perImage;                  // progress counts image-scales, so one batch moves the bar too
         progress.progress("generate", 0, total);
-        int per = o.batch() > 0 ? o.batch() : SampleOptions.DEFAULT_BATCH;                  // images per model call
+        int per = o.batch() > 0 ? o.batch() : SampleOptions.DEFAULT_BATCH;   // images per model call: memory stays flat for large counts
         for (int start = 0; start < o.count(); start += per) {
             cancel.check();
             int n = Math.min(per, o.count() - start);

@@ -50,8 +50,8 @@ public record Checkpoint(String phase, long step, ModelConfig config, Map<String
         // each entry is streamed into the zip: no copy of the (weights + 2 moments) sized file in the heap
         AtomicWrite.write(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                putEntry(zip, "model.json", z -> z.write(json));
-                putEntry(zip, "weights.safetensors", z -> SafeTensors.write(weights, Map.of("format", "pt"), z));
+                putEntry(zip, ModelFile.CONFIG_ENTRY, z -> z.write(json));
+                putEntry(zip, ModelFile.WEIGHTS_ENTRY, z -> SafeTensors.write(weights, Map.of("format", "pt"), z));
                 putEntry(zip, ModelFile.OPTIMIZER_ENTRY, z -> SafeTensors.write(optimizer, Map.of(), z));
                 putEntry(zip, ModelFile.TRAINER_ENTRY, z -> z.write(trainer));
             }
@@ -71,9 +71,9 @@ public record Checkpoint(String phase, long step, ModelConfig config, Map<String
             if (trainer == null)
                 throw new IOException(file + " is not a training checkpoint (no trainer.json; a finished model file cannot be resumed)");
             JsonObject t = JsonParser.parseString(new String(zip.getInputStream(trainer).readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
-            ModelConfig config = ConfigJson.parse(new String(zip.getInputStream(entry(zip, file, "model.json")).readAllBytes(), StandardCharsets.UTF_8));
-            Map<String, HostTensor> weights = SafeTensors.read(zip.getInputStream(entry(zip, file, "weights.safetensors")), file + "!weights.safetensors");
-            Map<String, HostTensor> opt = SafeTensors.read(zip.getInputStream(entry(zip, file, "optimizer.safetensors")), file + "!optimizer.safetensors");
+            ModelConfig config = ConfigJson.parse(new String(zip.getInputStream(entry(zip, file, ModelFile.CONFIG_ENTRY)).readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, HostTensor> weights = SafeTensors.read(zip.getInputStream(entry(zip, file, ModelFile.WEIGHTS_ENTRY)), file + "!" + ModelFile.WEIGHTS_ENTRY);
+            Map<String, HostTensor> opt = SafeTensors.read(zip.getInputStream(entry(zip, file, ModelFile.OPTIMIZER_ENTRY)), file + "!" + ModelFile.OPTIMIZER_ENTRY);
             Map<String, String> options = new LinkedHashMap<>();
             t.getAsJsonObject("options").entrySet().forEach(e -> options.put(e.getKey(), e.getValue().getAsString()));
             return new Checkpoint(t.get("phase").getAsString(), t.get("step").getAsLong(), config, weights, opt, options,
