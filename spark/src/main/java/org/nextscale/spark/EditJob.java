@@ -109,7 +109,7 @@ final class EditJob extends ImageJobs {
             List<Result> out = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
                 Image in = images.get(i);
-                long sd = GenerateJob.sampleSeed(s0, paths.get(i).hashCode(), paths.get(i).length());
+                long sd = Job.seed(s0, paths.get(i).hashCode(), paths.get(i).length());
                 SampleOptions o = new SampleOptions(c, 1, g, 0, tp, sd, false);
                 Image r = grow != null
                         ? EditWindows.extend(model, in, Extension.parse(grow), o, SeamMode.BLEND, PixelScale.parse(scaleSpec),

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code generate}: N samples of each class as DIR/images/CLASS/sample-NNNNN.png plus the index table
  * DIR/index. The samples of a class are drawn in blocks of {@code --batch}, one model call each: block b of class c
- * (samples b*batch ..) has the seed {@link #blockSeed}(seed, c, b) alone, and a block is never split between tasks,
+ * (samples b*batch ..) has the seed {@link Job#seed}(seed, c, b) alone, and a block is never split between tasks,
  * so the images depend on the seed and the batch but not on how Spark splits the work.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generates N samples of each given class, as PNG files plus a Parquet index.")
@@ -60,14 +60,6 @@ final class GenerateJob extends Job {
 
     @Option(names = "--partitions", defaultValue = "0", description = "number of Spark partitions (0: one per block of --batch samples of a class, at least Spark's default parallelism)")
     int partitions;
-
-    /** SplitMix64 of (seed, class, block): independent of partitioning. */
-    static long blockSeed(long seed, int cls, long block) {
-        long z = seed * 0x9E3779B97F4A7C15L + (cls + 1L) * 0xBF58476D1CE4E5B9L + (block + 1L) * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
-    }
 
     static StructType schema() {
         return new StructType()
@@ -106,7 +98,7 @@ final class GenerateJob extends Job {
                 while (it.hasNext()) {
                     long block = it.next();
                     int c = cls[(int) (block / blocksPerClass)];
-                    long first = (block % blocksPerClass) * b, sd = blockSeed(s0, c, block % blocksPerClass);
+                    long first = (block % blocksPerClass) * b, sd = Job.seed(s0, c, block % blocksPerClass);
                     int n = (int) Math.min(b, per - first);
                     String name = ref.classNames().get(c);
                     List<Image> images = null;

@@ -31,6 +31,14 @@ abstract class Job {
         return true;
     }
 
+    /** SplitMix64 of (seed, a, b): the seed of one model call, a function of these three alone (not of partitioning). */
+    static long seed(long seed, long a, long b) {
+        long z = seed * 0x9E3779B97F4A7C15L + (a + 1L) * 0xBF58476D1CE4E5B9L + (b + 1L) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    }
+
     void checkBatch() {
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
     }

@@ -144,7 +144,7 @@ class SparkJobsTest {
         assertEquals(6, spark.read().parquet(dir.resolve("gen-1-2/index").toString()).where("error IS NULL").count());
         // a block is one core call with the seed in the index: sample 2 of Sneaker is the second block's only image
         Row row = spark.read().parquet(dir.resolve("gen-1-2/index").toString()).where("class_name = 'Sneaker' AND index = 2").first();
-        assertEquals(GenerateJob.blockSeed(7, 7, 1), row.<Long>getAs("seed"));
+        assertEquals(Job.seed(7, 7, 1), row.<Long>getAs("seed"));
         try (VarModel m = VarModel.load(MODEL, Devices.parse("cpu"))) {
             var want = m.generate(new org.nextscale.core.api.SampleOptions(7, 1, 1.5, 0, 0, row.<Long>getAs("seed"), false, 2),
                     org.nextscale.core.api.ProgressListener.NONE, org.nextscale.core.api.CancelToken.none()).get(0);
