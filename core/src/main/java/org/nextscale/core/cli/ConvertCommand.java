@@ -3,6 +3,7 @@ package org.nextscale.core.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nextscale.core.model.ModelFile;
@@ -15,13 +16,15 @@ import picocli.CommandLine.Spec;
 /** nextscale convert: a model file (or a training checkpoint's weights) re-saved as a model file with another storage. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Write a model file from a model file or a training checkpoint (its weights at that step, without the "
-                + "optimizer and trainer state), storing the weights as float32 or float16.",
+                + "optimizer and trainer state), or from the mean of several checkpoints' weights, storing the weights as float32 or float16.",
                 "Example: nextscale convert --model fm-d6.ckpt.zip --storage transformer-float16 --out fm-d6.zip"})
 final class ConvertCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "IN.zip", description = "model file or training checkpoint (NAME.ckpt.zip)")
-    Path model;
+    @Option(names = "--model", required = true, split = ",", paramLabel = "IN.zip", description = "model file or training checkpoint "
+            + "(NAME.ckpt.zip); several (comma-separated or the option repeated): the mean of their weights (checkpoint averaging; "
+            + "one architecture)")
+    List<Path> model;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.zip", description = "model file to write (replaced atomically; never a checkpoint)")
     Path out;
@@ -41,7 +44,8 @@ final class ConvertCommand implements Callable<Integer> {
         };
         ModelFile.Loaded m = ModelFile.convert(model, out, kind);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %s (%s, %s)%n", out, ModelSummaryHelper.size(out), storage.trim().toLowerCase(Locale.ROOT));
+        o.printf("wrote %s (%s, %s%s)%n", out, ModelSummaryHelper.size(out), storage.trim().toLowerCase(Locale.ROOT),
+                model.size() > 1 ? ", the mean of " + model.size() + " models' weights" : "");
         o.print(ModelSummary.describe(m.config(), null));
         o.flush();
         return 0;

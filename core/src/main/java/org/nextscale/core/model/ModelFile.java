@@ -156,13 +156,42 @@ public final class ModelFile {
      * included, so that no run loses the state it resumes from.
      */
     public static Loaded convert(Path in, Path out, Storage storage) throws IOException {
+        return convert(List.of(in), out, storage);
+    }
+
+    /**
+     * As above for the mean of several models' weights (checkpoint averaging: the last checkpoints of one run, say),
+     * which must share one model.json; buffers must be equal. The first file gives the metadata and entries.
+     * One model is held besides the running mean at a time.
+     */
+    public static Loaded convert(List<Path> in, Path out, Storage storage) throws IOException {
+        if (in.isEmpty()) throw new IllegalArgumentException("no model to convert");
         if (isCheckpoint(out))
             throw new IllegalArgumentException(out.getFileName() + " is a training checkpoint: writing the model over it would lose the run's "
                     + "optimizer state; choose another output file");
-        Loaded m = load(in);
-        Map<String, byte[]> extras = new LinkedHashMap<>(m.extras());
+        Loaded first = load(in.get(0));
+        Map<String, HostTensor> weights = new LinkedHashMap<>(first.weights());
+        for (int k = 1; k < in.size(); k++) {
+            Loaded next = load(in.get(k));
+            if (!next.config().equals(first.config()))
+                throw new IllegalArgumentException("cannot average " + in.get(k).getFileName() + " with " + in.get(0).getFileName()
+                        + ": their model.json differ (average checkpoints of one run or of one architecture)");
+            for (WeightSpec.Entry e : WeightSpec.of(first.config())) {
+                HostTensor mean = weights.get(e.name()), x = next.weights().get(e.name());
+                if (!e.trainable()) {                   // buffers (masks with -inf, level indices) follow from model.json
+                    if (!java.util.Arrays.equals(mean.data(), x.data()))
+                        throw new IllegalArgumentException("cannot average " + in.get(k).getFileName() + " with " + in.get(0).getFileName()
+                                + ": their buffer " + e.name() + " differs");
+                    continue;
+                }
+                float[] m = mean.toFloats(), v = x.toFloats();
+                for (int i = 0; i < m.length; i++) m[i] = (float) (m[i] + ((double) v[i] - m[i]) / (k + 1));   // running mean
+                weights.put(e.name(), HostTensor.ofFloats(m, mean.shape()));
+            }
+        }
+        Map<String, byte[]> extras = new LinkedHashMap<>(first.extras());
         extras.keySet().removeAll(List.of(OPTIMIZER_ENTRY, TRAINER_ENTRY));
-        Loaded model = new Loaded(m.config(), m.weights(), m.metadata(), extras);
+        Loaded model = new Loaded(first.config(), weights, first.metadata(), extras);
         save(out, model, storage);
         return model;
     }

@@ -169,4 +169,43 @@ class ModelCommandsTest {
         assertTrue(((String) r[2]).contains("--storage must be float32, transformer-float16 or float16"), (String) r[2]);
         assertFalse(Files.exists(dir.resolve("x.zip")));
     }
+
+    @Test
+    void convertAveragesTheWeightsOfSeveralCheckpointsOfOneArchitecture(@TempDir Path dir) throws IOException {
+        Path p = TestPaths.parity("tiny-a");
+        org.nextscale.core.config.ModelConfig config = org.nextscale.core.config.ConfigJson.parse(Files.readString(p.resolve("config.json")));
+        Map<String, HostTensor> a = SafeTensors.read(p.resolve("weights.safetensors")), b = new java.util.LinkedHashMap<>(), c = new java.util.LinkedHashMap<>();
+        var spec = org.nextscale.core.model.WeightSpec.of(config);
+        for (var e : spec) {
+            HostTensor t = a.get(e.name());
+            if (!e.trainable()) { b.put(e.name(), t); c.put(e.name(), t); continue; }
+            float[] x = t.toFloats(), y = new float[x.length], z = new float[x.length];
+            for (int i = 0; i < x.length; i++) { y[i] = x[i] + 0.5f; z[i] = 2 * x[i]; }
+            b.put(e.name(), HostTensor.ofFloats(y, t.shape()));
+            c.put(e.name(), HostTensor.ofFloats(z, t.shape()));
+        }
+        Path ca = dir.resolve("a.ckpt.zip"), cb = dir.resolve("b.ckpt.zip"), cc = dir.resolve("c.zip"), mean = dir.resolve("mean.zip");
+        new org.nextscale.core.train.Checkpoint("var", 1, config, a, Map.of(), Map.of("steps", "3"), null).write(ca);
+        new org.nextscale.core.train.Checkpoint("var", 2, config, b, Map.of(), Map.of("steps", "3"), null).write(cb);
+        ModelFile.save(cc, config, c, false);
+        Object[] r = run("convert", "--model", ca + "," + cb, "--model", cc.toString(), "--out", mean.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("the mean of 3 models' weights"), (String) r[1]);
+        ModelFile.Loaded m = ModelFile.load(mean);
+        for (var e : spec) {
+            float[] x = a.get(e.name()).toFloats(), got = m.weights().get(e.name()).toFloats();
+            if (!e.trainable()) { assertEquals(a.get(e.name()), m.weights().get(e.name()), "buffers kept: " + e.name()); continue; }
+            for (int i = 0; i < x.length; i++) assertEquals((x[i] + x[i] + 0.5f + 2 * x[i]) / 3, got[i], 1e-5f, e.name());
+        }
+        // another architecture is refused in one line, and nothing is written
+        Path other = dir.resolve("b-arch.zip");
+        Path q = TestPaths.parity("tiny-b");
+        ModelFile.save(other, org.nextscale.core.config.ConfigJson.parse(Files.readString(q.resolve("config.json"))),
+                SafeTensors.read(q.resolve("weights.safetensors")), false);
+        r = run("convert", "--model", ca + "," + other, "--out", dir.resolve("x.zip").toString());
+        assertNotEquals(0, r[0]);
+        assertEquals(1, ((String) r[2]).strip().lines().count(), (String) r[2]);
+        assertTrue(((String) r[2]).contains("their model.json differ"), (String) r[2]);
+        assertFalse(Files.exists(dir.resolve("x.zip")));
+    }
 }
