@@ -62,12 +62,12 @@ public final class Soak {
         return first > 0 ? 100 * (last - first) / first : Double.NaN;
     }
 
-    /** Every array the engine holds in this process: everything under the root of all managers. */
+    /** Every array the engine holds in this process (everything under the root of all managers), less the resize matrices kept for the JVM's life. */
     public static long liveArrays() {
         try (NDManager probe = NDManager.newBaseManager(org.nextscale.core.api.Devices.host())) {
             NDManager root = probe;
             while (root.getParentManager() != null && root.getParentManager() != root) root = root.getParentManager();
-            return root.getManagedArrays().size();
+            return root.getManagedArrays().size() - org.nextscale.core.tokenizer.Resize.keptMatrices();
         }
     }
 
@@ -105,12 +105,17 @@ public final class Soak {
 
     /** A tiny transformer trained for {@code steps} steps on {@code tokenizer}, recording after each step. */
     public static Series transformerTraining(Path dir, Path tokenizer, long steps, String device, Consumer<String> log) throws IOException {
-        Map<String, String> o = tiny(dir.resolve("soak-var.zip"), steps, "2");
+        return transformerTraining(dir, tokenizer, steps, device, log, 0);
+    }
+
+    /** As above with a moving average of the weights of decay {@code ema} (0: none), written to soak-var-ema.zip. */
+    public static Series transformerTraining(Path dir, Path tokenizer, long steps, String device, Consumer<String> log, double ema) throws IOException {
+        Map<String, String> o = tiny(dir.resolve(ema > 0 ? "soak-var-ema.zip" : "soak-var.zip"), steps, "2");
         o.put("device", device);
-        o.putAll(Map.of("tokenizer", tokenizer.toString(), "depth", "2", "width", "64", "heads", "2"));
+        o.putAll(Map.of("tokenizer", tokenizer.toString(), "depth", "2", "width", "64", "heads", "2", "ema", String.valueOf(ema)));
         List<Sample> samples = new ArrayList<>();
         Training.trainVar(TrainOptions.parse(o), recorder(samples, log), CancelToken.none());
-        return new Series("transformer training", samples);
+        return new Series(ema > 0 ? "transformer training, moving average" : "transformer training", samples);
     }
 
     /** {@code calls} sampling calls of one image each (a new seed each call), recording after each call. */

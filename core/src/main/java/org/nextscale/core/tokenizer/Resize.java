@@ -31,6 +31,11 @@ public final class Resize {
 
     private Resize() {}
 
+    /** How many matrices are kept for the JVM's life (not a leak: one per size and device, made on first use). */
+    public static int keptMatrices() {
+        return KEPT.size();
+    }
+
     /** PyTorch F.interpolate(x, (outH, outW), mode='area'); x (B, C, H, W) -> (B, C, outH, outW). */
     public static NDArray area(NDArray x, int outH, int outW) {
         return apply(x, outH, outW, "area", Resize::areaMatrix);
