@@ -96,6 +96,8 @@ public final class TrainOptions {
         transformer("heads", Kind.INT, "4", "attention heads");
         transformer("cond_drop", Kind.FLOAT, "0.1", "class-label dropout (needed for guidance)");
         transformer("label_smooth", Kind.FLOAT, "0.0", "label smoothing of the cross-entropy");
+        transformer("ema", Kind.FLOAT, "0", "keep an exponential moving average of the transformer's weights with this decay (e.g. 0.999: "
+                + "about the last 1,000 steps) and write it as the model (validation and previews use it too); 0 = off");
     }
 
     private static boolean readBy(String key, Phase phase) {
@@ -377,6 +379,7 @@ public final class TrainOptions {
         nonNegative("eval_every");
         nonNegative("patience");
         nonNegative("preview_every");
+        if (!(real("ema") >= 0 && real("ema") < 1)) throw new IllegalArgumentException("training option ema must be >= 0 and < 1 (0 = off), got " + text("ema"));
         if (real("minutes") < 0) throw new IllegalArgumentException("training option minutes must be >= 0 (0 = no limit), got " + text("minutes"));
         if (real("foreground") < 0) throw new IllegalArgumentException("training option foreground must be >= 0 (0 = off), got " + text("foreground"));
         if (!List.of("auto", "none", "flip", "dihedral").contains(text("augment").toLowerCase(Locale.ROOT)))

@@ -29,6 +29,7 @@ final class TrainRun {
     private final TrainListener listener;
     private final CancelToken cancel;
     private final Params params;
+    private Params modelParams;
     private final AdamW adam;
     private final Supplier<Map<String, HostTensor>> extraState;
     private JsonObject extra = new JsonObject();
@@ -48,6 +49,7 @@ final class TrainRun {
         this.listener = listener;
         this.cancel = cancel == null ? CancelToken.none() : cancel;
         this.params = params;
+        this.modelParams = params;
         this.adam = adam;
         this.extraState = extraState;
         // temporary files of a run that was killed while writing (the real files are whole: see AtomicWrite)
@@ -64,6 +66,11 @@ final class TrainRun {
 
     Path checkpointFile() {
         return checkpointFile;
+    }
+
+    /** The weights model files (the final and the best) are written from, when they are not the trained ones (an average). */
+    void writeModelsFrom(Params weights) {
+        this.modelParams = weights;
     }
 
     void setExtra(JsonObject extra) {
@@ -129,7 +136,7 @@ final class TrainRun {
         if (dataRecord != null) t.add("data", dataRecord);
         t.addProperty("phase", phase);
         byte[] json = new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new ModelFile.Loaded(config, params.toHost(), Map.of(), Map.of(TRAINING_ENTRY, json));
+        return new ModelFile.Loaded(config, modelParams.toHost(), Map.of(), Map.of(TRAINING_ENTRY, json));
     }
 
     /** The model file's entry describing how it was trained. */

@@ -209,7 +209,20 @@ final class VarTrainer {
                 start = resume.step();
                 listener.onMessage("resumed at step " + start + " of " + steps);
             }
-            TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, stats::state);
+            WeightAverage ema = o.real("ema") > 0 ? new WeightAverage(params, var.weightNames(), o.real("ema")) : null;
+            if (ema != null && resume != null) ema.load(resume.optimizer());
+            TrainRun run = new TrainRun(PHASE, o, cfg, out, listener, cancel, params, adam, () -> {
+                Map<String, HostTensor> state = new LinkedHashMap<>(stats.state());
+                if (ema != null) state.putAll(ema.state());
+                return state;
+            });
+            // with an average, validation, previews and the model files use it; the checkpoint keeps both
+            VarTransformer shown = ema == null ? var : new VarTransformer(cfg.var(), layout, cfg.vqvae().vocabSize(), cfg.vqvae().zChannels(), ema.params());
+            if (ema != null) {
+                run.writeModelsFrom(ema.params());
+                run.note("ema_decay", o.real("ema"));
+                listener.onMessage(String.format(Locale.ROOT, "the model is the moving average of the weights (decay %s), as are validation and previews", o.text("ema")));
+            }
             JsonObject extra = new JsonObject();
             if (o.path("tokenizer") != null) extra.addProperty("tokenizer", o.path("tokenizer").toString());
             if (resume == null && o.path("init") != null) {
@@ -228,6 +241,7 @@ final class VarTrainer {
             Progress progress = new Progress(raster ? "raster" : PHASE, steps, batch, listener);
             GradientGuard guard = new GradientGuard();
             VarStep step = new VarStep(var, vae, table, raster, smooth);
+            VarStep shownStep = ema == null ? step : new VarStep(shown, vae, table, raster, smooth);
             int micro = o.microBatch();
             long s = start;
             try (BatchLoader<Batch> loader = new BatchLoader<>(start, steps, 3, k -> {
@@ -266,6 +280,7 @@ final class VarTrainer {
                         listener.onMessage("step " + (s + 1) + ": discarded a corrupt gradient (norm " + norm + "), recomputing");
                     }
                     adam.update(schedule.at(s), wd, clip, norm);
+                    if (ema != null) ema.update(s + 1);
                     double loss = r.loss(), acc = stats.add(r.perPosition(), len);
                     if (!Double.isFinite(loss)) throw new IllegalStateException("the loss became " + loss + " at step " + (s + 1) + ": lower --lr");
                     progress.step(s + 1, loss, acc);
@@ -276,12 +291,12 @@ final class VarTrainer {
                     boolean evaluate = valLabels.length > 0 && monitor.evalDue(s + 1);
                     monitor.step(s + 1, loss, schedule.at(s), evaluate);
                     if (evaluate) {
-                        VarStep.Result v = step.evaluate(root, valTokens, valLabels, micro);
+                        VarStep.Result v = shownStep.evaluate(root, valTokens, valLabels, micro);
                         if (run.validated(s + 1, v.loss(), ScaleStats.accuracy(v.perPosition(), len), stats.lossPerScale(v.perPosition())))
                             progress.resetClock();
                     }
                     if (monitor.previewDue(s + 1)) {
-                        monitor.preview(s + 1, raster ? null : samples(var, vae, root, numClasses, cfg.imageSize(), cfg.channels()));
+                        monitor.preview(s + 1, raster ? null : samples(shown, vae, root, numClasses, cfg.imageSize(), cfg.channels()));
                         progress.resetClock();
                     }
                     if (run.checkpointDue(s + 1)) { run.checkpoint(s + 1); progress.resetClock(); }

@@ -23,8 +23,9 @@ class SoakArraysTest {
         long before = Soak.liveArrays();
         Soak.Series tok = Soak.tokenizerTraining(dir, STEPS, "cpu", null);
         Soak.Series var = Soak.transformerTraining(dir, dir.resolve("soak-tokenizer.zip"), STEPS, "cpu", null);
+        Soak.Series averaged = Soak.transformerTraining(dir, dir.resolve("soak-tokenizer.zip"), STEPS, "cpu", null, 0.99);
         Soak.Series sampling = Soak.sampling(dir.resolve("soak-var.zip"), STEPS, "cpu", null);
-        for (Soak.Series s : java.util.List.of(tok, var, sampling)) {
+        for (Soak.Series s : java.util.List.of(tok, var, averaged, sampling)) {
             Soak.Series steady = new Soak.Series(s.name(), s.samples().subList(WARMUP, s.samples().size()));
             assertEquals(steady.arraysMin(), steady.arraysMax(), s.name() + ": live engine arrays changed between steps "
                     + (WARMUP + 1) + " and " + STEPS + " (from " + steady.arraysFirst() + " to " + steady.arraysLast() + ")");

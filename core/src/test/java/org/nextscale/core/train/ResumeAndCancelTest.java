@@ -61,6 +61,38 @@ class ResumeAndCancelTest {
         check(o, false, "var-micro");
     }
 
+    @Test
+    void transformerWithAMovingAverageResumesBitForBitAndWritesTheAverage() throws IOException {
+        Map<String, String> o = TinyRuns.var(tokenizer.toString(), "", 12);
+        o.put("ema", "0.9");
+        check(o, false, "var-ema");
+        // the model file holds the average the final checkpoint keeps, not the trained weights
+        Checkpoint last = Checkpoint.read(dir.resolve("var-ema-b.ckpt.zip"));
+        assertEquals(12, last.step());
+        Map<String, HostTensor> model = ModelFile.load(dir.resolve("var-ema-b.zip")).weights();
+        int averaged = 0, differ = 0;
+        for (String k : last.optimizer().keySet()) {
+            if (!k.startsWith("ema.")) continue;
+            String n = k.substring(4);
+            averaged++;
+            assertEquals(last.optimizer().get(k), model.get(n), n);
+            if (!last.weights().get(n).equals(model.get(n))) differ++;
+        }
+        assertTrue(averaged > 20 && differ == averaged, averaged + " averaged tensors, " + differ + " differ from the trained weights");
+        for (String n : model.keySet()) if (n.startsWith("vae.")) assertEquals(last.weights().get(n), model.get(n), "the tokenizer is not averaged: " + n);
+
+        // one step of the recurrence, from the step-5 checkpoint to step 6: avg6 = avg5 + (1 - d6) (w6 - avg5), d6 = min(0.9, 7/16)
+        o.put("out", dir.resolve("var-ema-c.zip").toString());
+        assertThrows(CancelledException.class, () -> run(o, false, new Recorder(5)));
+        Checkpoint five = Checkpoint.read(dir.resolve("var-ema-c.ckpt.zip"));
+        run(Map.of("resume", dir.resolve("var-ema-c.ckpt.zip").toString(), "steps", "6", "out", dir.resolve("var-ema-d.zip").toString()), false, new Recorder());
+        Checkpoint six = Checkpoint.read(dir.resolve("var-ema-d.ckpt.zip"));
+        float rate = (float) (1 - Math.min(0.9, 7.0 / 16));
+        String n = "var.head.weight";
+        float[] a5 = five.optimizer().get("ema." + n).toFloats(), w6 = six.weights().get(n).toFloats(), a6 = six.optimizer().get("ema." + n).toFloats();
+        for (int i = 0; i < a5.length; i++) assertEquals(a5[i] + (w6[i] - a5[i]) * rate, a6[i], 1e-6f, n + "[" + i + "]");
+    }
+
     private static void check(Map<String, String> o, boolean tok) throws IOException {
         check(o, tok, tok ? "tok" : "var");
     }
