@@ -34,6 +34,9 @@ final class ConvertCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String storage;
 
+    @Option(names = "--ema", description = "take each checkpoint's moving average of the weights (a run trained with --ema) instead of its weights")
+    boolean ema;
+
     @Override
     public Integer call() throws IOException {
         ModelFile.Storage kind = switch (storage.trim().toLowerCase(Locale.ROOT)) {
@@ -42,10 +45,10 @@ final class ConvertCommand implements Callable<Integer> {
             case "float16" -> ModelFile.Storage.FLOAT16;
             default -> throw new IllegalArgumentException("--storage must be float32, transformer-float16 or float16, got '" + storage + "'");
         };
-        ModelFile.Loaded m = ModelFile.convert(model, out, kind);
+        ModelFile.Loaded m = ModelFile.convert(model, out, kind, ema);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %s (%s, %s%s)%n", out, ModelSummaryHelper.size(out), storage.trim().toLowerCase(Locale.ROOT),
-                model.size() > 1 ? ", the mean of " + model.size() + " models' weights" : "");
+                (ema ? ", the moving average" : "") + (model.size() > 1 ? ", the mean of " + model.size() + " models' weights" : ""));
         o.print(ModelSummary.describe(m.config(), null));
         o.flush();
         return 0;

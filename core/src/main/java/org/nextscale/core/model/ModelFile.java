@@ -156,23 +156,24 @@ public final class ModelFile {
      * included, so that no run loses the state it resumes from.
      */
     public static Loaded convert(Path in, Path out, Storage storage) throws IOException {
-        return convert(List.of(in), out, storage);
+        return convert(List.of(in), out, storage, false);
     }
 
     /**
      * As above for the mean of several models' weights (checkpoint averaging: the last checkpoints of one run, say),
      * which must share one model.json; buffers must be equal. The first file gives the metadata and entries.
-     * One model is held besides the running mean at a time.
+     * One model is held besides the running mean at a time. With {@code movingAverage}, each input must be a checkpoint
+     * of a run that kept a moving average of its weights (train --ema): that average stands for its weights.
      */
-    public static Loaded convert(List<Path> in, Path out, Storage storage) throws IOException {
+    public static Loaded convert(List<Path> in, Path out, Storage storage, boolean movingAverage) throws IOException {
         if (in.isEmpty()) throw new IllegalArgumentException("no model to convert");
         if (isCheckpoint(out))
             throw new IllegalArgumentException(out.getFileName() + " is a training checkpoint: writing the model over it would lose the run's "
                     + "optimizer state; choose another output file");
-        Loaded first = load(in.get(0));
+        Loaded first = load(in.get(0), movingAverage);
         Map<String, HostTensor> weights = new LinkedHashMap<>(first.weights());
         for (int k = 1; k < in.size(); k++) {
-            Loaded next = load(in.get(k));
+            Loaded next = load(in.get(k), movingAverage);
             if (!next.config().equals(first.config()))
                 throw new IllegalArgumentException("cannot average " + in.get(k).getFileName() + " with " + in.get(0).getFileName()
                         + ": their model.json differ (average checkpoints of one run or of one architecture)");
@@ -194,6 +195,29 @@ public final class ModelFile {
         Loaded model = new Loaded(first.config(), weights, first.metadata(), extras);
         save(out, model, storage);
         return model;
+    }
+
+    /** {@link #load}, with a checkpoint's moving average ("ema.NAME" in its optimizer state) in place of its weights when asked. */
+    private static Loaded load(Path file, boolean movingAverage) throws IOException {
+        Loaded m = load(file);
+        if (!movingAverage) return m;
+        byte[] state = m.extras().get(OPTIMIZER_ENTRY);
+        Map<String, HostTensor> kept = state == null ? Map.of() : SafeTensors.read(state, file.getFileName() + ": " + OPTIMIZER_ENTRY);
+        Map<String, HostTensor> weights = new LinkedHashMap<>(m.weights());
+        int replaced = 0;
+        for (Map.Entry<String, HostTensor> e : kept.entrySet()) {
+            if (!e.getKey().startsWith("ema.")) continue;
+            String name = e.getKey().substring(4);
+            HostTensor old = weights.get(name);
+            if (old == null || !java.util.Arrays.equals(old.shape(), e.getValue().shape()))
+                throw new IllegalArgumentException(file.getFileName() + ": its moving average does not fit its model.json (" + name + ")");
+            weights.put(name, e.getValue());
+            replaced++;
+        }
+        if (replaced == 0)
+            throw new IllegalArgumentException(file.getFileName() + " holds no moving average of the weights: only a checkpoint of a run "
+                    + "trained with --ema has one; leave out --ema to use its weights");
+        return new Loaded(m.config(), weights, m.metadata(), m.extras());
     }
 
     /** Whether {@code file} exists and is a training checkpoint (it holds the trainer's state). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,18 @@ class ResumeAndCancelTest {
         }
         assertTrue(averaged > 20 && differ == averaged, averaged + " averaged tensors, " + differ + " differ from the trained weights");
         for (String n : model.keySet()) if (n.startsWith("vae.")) assertEquals(last.weights().get(n), model.get(n), "the tokenizer is not averaged: " + n);
+        // convert --ema makes the same model from the checkpoint; without a moving average it says so in one line
+        Path fromCheckpoint = dir.resolve("var-ema-from-ckpt.zip");
+        ModelFile.convert(List.of(dir.resolve("var-ema-b.ckpt.zip")), fromCheckpoint, ModelFile.Storage.FLOAT32, true);
+        Map<String, HostTensor> converted = ModelFile.load(fromCheckpoint).weights();
+        for (String n : model.keySet()) assertEquals(model.get(n), converted.get(n), n);
+        Map<String, HostTensor> noAverage = new java.util.LinkedHashMap<>(last.optimizer());
+        noAverage.keySet().removeIf(k -> k.startsWith("ema."));
+        Path plain = dir.resolve("plain.ckpt.zip");
+        new Checkpoint(last.phase(), last.step(), last.config(), last.weights(), noAverage, last.options(), last.extra()).write(plain);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> ModelFile.convert(List.of(plain),
+                dir.resolve("x.zip"), ModelFile.Storage.FLOAT32, true));
+        assertTrue(none.getMessage().contains("holds no moving average of the weights"), none.getMessage());
 
         // one step of the recurrence, from the step-5 checkpoint to step 6: avg6 = avg5 + (1 - d6) (w6 - avg5), d6 = min(0.9, 7/16)
         o.put("out", dir.resolve("var-ema-c.zip").toString());
