@@ -71,10 +71,13 @@ final class TokenizerTrainer {
             return 0;
         PixelScale scale = PixelScale.parse(o.text("scale"));
         if (!scale.fit() && !scale.equals(PixelScale.AUTO)) return 0;
-        List<SourceImages.Header> headers = SourceImages.headers(SourceImages.list(o.data()).files());
-        int side = headers.get(0).width();
-        boolean oneSide = headers.stream().allMatch(h -> h.pages() == 1 && h.width() == side && h.height() == side);
-        return oneSide && (side == 16 || side == 64 || side == 128) ? side : 0;
+        int side = 0;
+        for (Path file : SourceImages.list(o.data()).files()) {          // header by header: the first other size ends it
+            SourceImages.Header h = SourceImages.headers(List.of(file)).get(0);
+            if (side == 0) side = h.width();
+            if (h.pages() != 1 || h.width() != side || h.height() != side || (side != 16 && side != 64 && side != 128)) return 0;
+        }
+        return side;
     }
 
     static Path run(TrainOptions given, TrainListener listener, CancelToken cancel) throws IOException {
