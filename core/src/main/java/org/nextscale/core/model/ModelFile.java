@@ -45,6 +45,8 @@ public final class ModelFile {
     public static final String WEIGHTS_ENTRY = "weights.safetensors";
     /** What only a training checkpoint holds beside a model file's entries: the optimizer's and the trainer's state. */
     public static final String OPTIMIZER_ENTRY = "optimizer.safetensors", TRAINER_ENTRY = "trainer.json";
+    /** The prefix of a moving average's tensors in a checkpoint's optimizer state (train --ema): "ema.NAME". */
+    public static final String MOVING_AVERAGE_PREFIX = "ema.";
 
     /** Which trainable weights a file stores as float16 (half their bytes); loading converts them back to float32. */
     public enum Storage {
@@ -197,17 +199,18 @@ public final class ModelFile {
         return model;
     }
 
-    /** {@link #load}, with a checkpoint's moving average ("ema.NAME" in its optimizer state) in place of its weights when asked. */
+    /** {@link #load}, with a checkpoint's moving average ({@link #MOVING_AVERAGE_PREFIX} in its optimizer state) in place of its weights when asked. */
     private static Loaded load(Path file, boolean movingAverage) throws IOException {
-        Loaded m = load(file);
+        // a checkpoint's optimizer state is read only for its moving average, the trainer's state never
+        Loaded m = load(file, n -> movingAverage ? !n.equals(TRAINER_ENTRY) : !n.equals(OPTIMIZER_ENTRY) && !n.equals(TRAINER_ENTRY));
         if (!movingAverage) return m;
         byte[] state = m.extras().get(OPTIMIZER_ENTRY);
         Map<String, HostTensor> kept = state == null ? Map.of() : SafeTensors.read(state, file.getFileName() + ": " + OPTIMIZER_ENTRY);
         Map<String, HostTensor> weights = new LinkedHashMap<>(m.weights());
         int replaced = 0;
         for (Map.Entry<String, HostTensor> e : kept.entrySet()) {
-            if (!e.getKey().startsWith("ema.")) continue;
-            String name = e.getKey().substring(4);
+            if (!e.getKey().startsWith(MOVING_AVERAGE_PREFIX)) continue;
+            String name = e.getKey().substring(MOVING_AVERAGE_PREFIX.length());
             HostTensor old = weights.get(name);
             if (old == null || !java.util.Arrays.equals(old.shape(), e.getValue().shape()))
                 throw new IllegalArgumentException(file.getFileName() + ": its moving average does not fit its model.json (" + name + ")");
@@ -234,6 +237,11 @@ public final class ModelFile {
 
     /** Loads and validates a model file; failures are one-line IOException / IllegalArgumentException naming the file. */
     public static Loaded load(Path file) throws IOException {
+        return load(file, n -> true);
+    }
+
+    /** As above, reading only the extra entries {@code keepExtra} accepts. */
+    private static Loaded load(Path file, java.util.function.Predicate<String> keepExtra) throws IOException {
         String name = String.valueOf(file.getFileName());
         try (ZipFile zip = open(file)) {
             ModelConfig config = checkedConfig(zip, name);
@@ -248,7 +256,7 @@ public final class ModelFile {
             Map<String, byte[]> extras = new LinkedHashMap<>();
             for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
-                if (e.isDirectory() || e.getName().equals(CONFIG_ENTRY) || e.getName().equals(WEIGHTS_ENTRY)) continue;
+                if (e.isDirectory() || e.getName().equals(CONFIG_ENTRY) || e.getName().equals(WEIGHTS_ENTRY) || !keepExtra.test(e.getName())) continue;
                 try (InputStream in = zip.getInputStream(e)) {
                     extras.put(e.getName(), in.readAllBytes());
                 }

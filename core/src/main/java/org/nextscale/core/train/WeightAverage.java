@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nextscale.core.io.HostTensor;
+import org.nextscale.core.model.ModelFile;
 import org.nextscale.core.nn.NoGrad;
 import org.nextscale.core.nn.Params;
 
@@ -60,14 +61,14 @@ final class WeightAverage {
     /** The average, keyed "ema.NAME", for checkpoints. */
     Map<String, HostTensor> state() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (String n : names) out.put("ema." + n, HostTensor.fromNDArray(averaged.get(n)));
+        for (String n : names) out.put(ModelFile.MOVING_AVERAGE_PREFIX + n, HostTensor.fromNDArray(averaged.get(n)));
         return out;
     }
 
     /** Restores the average from a checkpoint; one written without it (a run that had no average) starts it from the weights. */
     void load(Map<String, HostTensor> state) {
         for (String n : names) {
-            HostTensor t = state.get("ema." + n);
+            HostTensor t = state.get(ModelFile.MOVING_AVERAGE_PREFIX + n);
             if (t != null) averaged.get(n).set(t.toFloats());
         }
     }
