@@ -35,6 +35,8 @@ final class TrainRun {
     private JsonObject extra = new JsonObject();
     private JsonObject dataRecord;
     private final JsonObject notes = new JsonObject();
+    /** The checkpoint's entry (in its extra state) that keeps the notes, so that a resumed run's training.json has them. */
+    private static final String NOTES = "notes";
     private long lastCheckpoint = -1;
     private RunMonitor monitor;
     private double lastVal = Double.NaN;
@@ -77,8 +79,13 @@ final class TrainRun {
         this.extra = extra;
     }
 
-    /** The run's log, validation bookkeeping and pictures, resumed from the checkpoint's state when there is one. */
+    /**
+     * The run's log, validation bookkeeping and pictures, resumed from the checkpoint's state when there is one, as are
+     * the notes for training.json (the tokenizer's record, the latest validation PSNR) that the trainer has not made again.
+     */
     RunMonitor monitor(java.util.List<String> scaleNames, Checkpoint resume) throws IOException {
+        if (resume != null && resume.extra().has(NOTES) && resume.extra().get(NOTES).isJsonObject())
+            resume.extra().getAsJsonObject(NOTES).entrySet().forEach(e -> { if (!notes.has(e.getKey())) notes.add(e.getKey(), e.getValue().deepCopy()); });
         monitor = new RunMonitor(phase, options, out, listener, scaleNames);
         monitor.start(resume == null ? 0 : resume.step(), resume == null || !resume.extra().has("monitor") ? null : resume.extra().getAsJsonObject("monitor"));
         return monitor;
@@ -208,6 +215,7 @@ final class TrainRun {
         given.remove("resume");
         for (String k : DATA_KEYS) given.putIfAbsent(k, options.text(k));
         JsonObject e = extra.deepCopy();
+        if (notes.size() > 0) e.add(NOTES, notes.deepCopy());
         if (monitor != null) {
             e.add("monitor", monitor.state());
             monitor.flush();                                  // the log holds every row the checkpoint has done

@@ -87,7 +87,7 @@ class ResumeAndCancelTest {
         Map<String, HostTensor> converted = ModelFile.load(fromCheckpoint).weights();
         for (String n : model.keySet()) assertEquals(model.get(n), converted.get(n), n);
         Map<String, HostTensor> noAverage = new java.util.LinkedHashMap<>(last.optimizer());
-        noAverage.keySet().removeIf(k -> k.startsWith("ema."));
+        noAverage.keySet().removeIf(k -> k.startsWith(ModelFile.MOVING_AVERAGE_PREFIX));
         Path plain = dir.resolve("plain.ckpt.zip");
         new Checkpoint(last.phase(), last.step(), last.config(), last.weights(), noAverage, last.options(), last.extra()).write(plain);
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> ModelFile.convert(List.of(plain),
@@ -142,6 +142,19 @@ class ResumeAndCancelTest {
         Map<String, HostTensor> wa = ModelFile.load(outA).weights(), wb = ModelFile.load(outB).weights();
         assertEquals(wa.keySet(), wb.keySet());
         for (String k : wa.keySet()) assertEquals(wa.get(k), wb.get(k), k);
+        // the model card survives the interruption: what the trainer noted before it (the tokenizer's record) is kept
+        com.google.gson.JsonObject ca = card(outA), cb = card(outB);
+        assertEquals(ca.keySet(), cb.keySet(), "training.json of the resumed run: " + cb + "\nof the run without interruption: " + ca);
+        if (!tok) {
+            assertTrue(ca.has("tokenizer"), ca.toString());
+            assertEquals(ca.get("tokenizer"), cb.get("tokenizer"));
+        }
+    }
+
+    private static com.google.gson.JsonObject card(Path model) throws IOException {
+        byte[] b = ModelFile.readEntry(model, org.nextscale.core.model.ModelCard.TRAINING_ENTRY);
+        assertNotNull(b, model + " has no training.json");
+        return com.google.gson.JsonParser.parseString(new String(b, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
     }
 
     private static Path run(Map<String, String> o, boolean tok, Recorder r) throws IOException {
